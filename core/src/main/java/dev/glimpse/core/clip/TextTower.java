@@ -1,0 +1,131 @@
+package dev.glimpse.core.clip;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+
+/**
+ * CLIP's causal text tower: token and position embeddings, the masked transformer, {@code
+ * ln_final}, pooling at the first end-of-text token, and the projection.
+ *
+ * <p>Because attention is causal, the output at position {@code i} depends only on tokens {@code
+ * 0..i}. The tower therefore runs only up to the last end-of-text position of the batch: a short
+ * query costs a few tokens, not 77.
+ */
+final class TextTower {
+  private final TextConfig config;
+  private final NDArray tokenEmbedding; // [V, W]
+  private final NDArray positions; // [C, W]
+  private final NDArray lnFinalWeight;
+  private final NDArray lnFinalBias;
+  private final NDArray projection; // [W, E]
+  private final Transformer transformer;
+
+  TextTower(
+      TextConfig config,
+      NDArray tokenEmbedding,
+      NDArray positions,
+      NDArray lnFinalWeight,
+      NDArray lnFinalBias,
+      NDArray projection,
+      Transformer transformer) {
+    this.config = config;
+    this.tokenEmbedding = tokenEmbedding;
+    this.positions = positions;
+    this.lnFinalWeight = lnFinalWeight;
+    this.lnFinalBias = lnFinalBias;
+    this.projection = projection;
+    this.transformer = transformer;
+  }
+
+  /**
+   * Encodes token id rows.
+   *
+   * @param manager the caller's manager
+   * @param ids one row per text, each at most the context length; CLIP pools at the position of the
+   *     largest id (the first end-of-text token), as the reference's {@code argmax} does
+   * @param fullContext run all positions of the rows instead of stopping at the last end-of-text
+   *     token (for tests that prove the two agree)
+   * @return {@code [rows, embed]} unnormalised text features
+   */
+  float[] encode(NDManager manager, long[][] ids, boolean fullContext) {
+    int rows = ids.length;
+    int[] pool = new int[rows];
+    int length = 0;
+    for (int r = 0; r < rows; r++) {
+      long[] row = ids[r];
+      if (row.length == 0 || row.length > config.contextLength()) {
+        throw new IllegalArgumentException(
+            "token row "
+                + r
+                + " has "
+                + row.length
+                + " ids; the context length is "
+                + config.contextLength());
+      }
+      pool[r] = argmax(row, r);
+      length = Math.max(length, fullContext ? row.length : pool[r] + 1);
+    }
+    long[] flat = new long[rows * length];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(ids[r], 0, flat, r * length, Math.min(length, ids[r].length));
+    }
+    int width = config.transformer().width();
+    NDArray idArray = manager.create(flat, new Shape(rows, length));
+    NDArray embedded = lookup(idArray, tokenEmbedding);
+    idArray.close();
+    NDArray pos = positions.get(manager, new ai.djl.ndarray.index.NDIndex("0:{}", length));
+    NDArray x = embedded.add(pos);
+    embedded.close();
+    pos.close();
+    NDArray out = transformer.forward(x, true);
+    NDArray normed = transformer.layerNorm(out, lnFinalWeight, lnFinalBias);
+    out.close();
+    long[] poolIndex = new long[rows];
+    for (int r = 0; r < rows; r++) {
+      poolIndex[r] = (long) r * length + pool[r];
+    }
+    NDArray flatOut = normed.reshape(rows * (long) length, width);
+    normed.close();
+    NDArray poolArray = manager.create(poolIndex);
+    NDArray pooled = lookup(poolArray, flatOut);
+    poolArray.close();
+    flatOut.close();
+    NDArray projected = pooled.matMul(projection);
+    pooled.close();
+    float[] result = projected.toFloatArray();
+    projected.close();
+    return result;
+  }
+
+  /** Row lookup {@code table[ids]}, attached to the manager of {@code ids}. */
+  private static NDArray lookup(NDArray ids, NDArray table) {
+    NDArray longIds = ids.getDataType() == DataType.INT64 ? ids : ids.toType(DataType.INT64, false);
+    return ids.getNDArrayInternal()
+        .embedding(longIds, table, SparseFormat.DENSE)
+        .singletonOrThrow();
+  }
+
+  private int argmax(long[] row, int r) {
+    int best = 0;
+    for (int i = 1; i < row.length; i++) {
+      if (row[i] > row[best]) {
+        best = i;
+      }
+    }
+    for (long id : row) {
+      if (id < 0 || id >= config.vocabSize()) {
+        throw new IllegalArgumentException(
+            "token id "
+                + id
+                + " in row "
+                + r
+                + " is outside the vocabulary of "
+                + config.vocabSize());
+      }
+    }
+    return best;
+  }
+}

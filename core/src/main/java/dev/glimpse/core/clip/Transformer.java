@@ -1,0 +1,141 @@
+package dev.glimpse.core.clip;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import java.util.List;
+
+/**
+ * A stack of CLIP's pre-LayerNorm residual blocks: {@code x + attn(ln_1(x))}, then {@code x +
+ * mlp(ln_2(x))}. Stateless apart from its weights, so one instance serves many threads; each call
+ * allocates in the caller's {@link NDManager} and frees intermediates as it goes, so a batch never
+ * holds more than a few layers' activations.
+ */
+final class Transformer {
+  private final TransformerConfig config;
+  private final List<BlockWeights> blocks;
+  private final Shape normShape;
+  private final float scale;
+
+  Transformer(TransformerConfig config, List<BlockWeights> blocks) {
+    if (blocks.size() != config.layers()) {
+      throw new IllegalArgumentException(
+          blocks.size() + " blocks for a " + config.layers() + "-layer config");
+    }
+    this.config = config;
+    this.blocks = List.copyOf(blocks);
+    this.normShape = new Shape(config.width());
+    this.scale = (float) (1.0 / Math.sqrt(config.headWidth()));
+  }
+
+  /**
+   * Runs all blocks on {@code x} of shape {@code [batch, tokens, width]}.
+   *
+   * @param causal whether to mask attention to later tokens (the text tower)
+   * @return the output, attached to {@code x}'s manager; {@code x} is closed
+   */
+  NDArray forward(NDArray x, boolean causal) {
+    NDArray mask = causal ? causalMask(x.getManager(), (int) x.getShape().get(1)) : null;
+    try {
+      NDArray h = x;
+      for (BlockWeights b : blocks) {
+        NDArray next = block(h, b, mask);
+        h.close();
+        h = next;
+      }
+      return h;
+    } finally {
+      if (mask != null) {
+        mask.close();
+      }
+    }
+  }
+
+  NDArray layerNorm(NDArray x, NDArray weight, NDArray bias) {
+    return LayerNorm.layerNorm(x, normShape, weight, bias, config.layerNormEps())
+        .singletonOrThrow();
+  }
+
+  private NDArray block(NDArray x, BlockWeights b, NDArray mask) {
+    NDArray h = layerNorm(x, b.ln1Weight(), b.ln1Bias());
+    NDArray a = attention(h, b, mask);
+    h.close();
+    NDArray x1 = x.add(a);
+    a.close();
+    NDArray h2 = layerNorm(x1, b.ln2Weight(), b.ln2Bias());
+    NDArray m = mlp(h2, b);
+    h2.close();
+    NDArray out = x1.add(m);
+    m.close();
+    x1.close();
+    return out;
+  }
+
+  private NDArray attention(NDArray x, BlockWeights b, NDArray mask) {
+    Shape s = x.getShape();
+    long batch = s.get(0);
+    long tokens = s.get(1);
+    int heads = config.heads();
+    int d = config.headWidth();
+    NDArray qkv = Linear.linear(x, b.qkvWeight(), b.qkvBias()).singletonOrThrow();
+    NDArray split = qkv.reshape(batch, tokens, 3, heads, d).transpose(2, 0, 3, 1, 4);
+    qkv.close();
+    NDArray q = split.get(0).mul(scale);
+    NDArray k = split.get(1);
+    NDArray v = split.get(2);
+    split.close();
+    NDArray kt = k.transpose(0, 1, 3, 2);
+    NDArray scores = q.matMul(kt);
+    q.close();
+    kt.close();
+    k.close();
+    if (mask != null) {
+      scores.addi(mask);
+    }
+    NDArray probs = scores.softmax(-1);
+    scores.close();
+    NDArray ctx = probs.matMul(v);
+    probs.close();
+    v.close();
+    NDArray merged = ctx.transpose(0, 2, 1, 3).reshape(batch, tokens, config.width());
+    ctx.close();
+    NDArray out = Linear.linear(merged, b.outWeight(), b.outBias()).singletonOrThrow();
+    merged.close();
+    return out;
+  }
+
+  private NDArray mlp(NDArray x, BlockWeights b) {
+    NDArray h = Linear.linear(x, b.fc1Weight(), b.fc1Bias()).singletonOrThrow();
+    NDArray act = activate(h);
+    h.close();
+    NDArray out = Linear.linear(act, b.fc2Weight(), b.fc2Bias()).singletonOrThrow();
+    act.close();
+    return out;
+  }
+
+  private NDArray activate(NDArray h) {
+    return switch (config.activation()) {
+      case QUICK_GELU -> {
+        NDArray scaled = h.mul(1.702f);
+        NDArray gate = ai.djl.nn.Activation.sigmoid(scaled);
+        scaled.close();
+        NDArray out = h.mul(gate);
+        gate.close();
+        yield out;
+      }
+      case GELU -> ai.djl.nn.Activation.gelu(h);
+    };
+  }
+
+  private static NDArray causalMask(NDManager manager, int tokens) {
+    float[] mask = new float[tokens * tokens];
+    for (int i = 0; i < tokens; i++) {
+      for (int j = i + 1; j < tokens; j++) {
+        mask[i * tokens + j] = Float.NEGATIVE_INFINITY;
+      }
+    }
+    return manager.create(mask, new Shape(tokens, tokens));
+  }
+}

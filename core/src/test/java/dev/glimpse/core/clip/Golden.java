@@ -1,0 +1,115 @@
+package dev.glimpse.core.clip;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
+
+/** The reference outputs of a fixture folder ({@code golden.json}), made by OpenAI's CLIP code. */
+final class Golden {
+  static final String OPENAI = "tiny-clip-openai";
+  static final String HF = "tiny-clip-hf";
+
+  final Path dir;
+  final JsonNode root;
+
+  private Golden(Path dir, JsonNode root) {
+    this.dir = dir;
+    this.root = root;
+  }
+
+  static Path fixture(String name) {
+    URL url = Golden.class.getResource("/fixtures/" + name);
+    if (url == null) {
+      throw new IllegalStateException("test fixture " + name + " is missing from test resources");
+    }
+    try {
+      return Path.of(url.toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Golden load(String name) throws IOException {
+    Path dir = fixture(name);
+    return new Golden(dir, new ObjectMapper().readTree(dir.resolve("golden.json").toFile()));
+  }
+
+  static float[] floats(JsonNode array) {
+    float[] out = new float[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) array.get(i).asDouble();
+    }
+    return out;
+  }
+
+  static long[] longs(JsonNode array) {
+    long[] out = new long[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = array.get(i).asLong();
+    }
+    return out;
+  }
+
+  int textCount() {
+    return root.get("texts").size();
+  }
+
+  int imageCount() {
+    return root.get("images").size();
+  }
+
+  long[][] tokenIds() {
+    long[][] out = new long[textCount()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = longs(root.get("texts").get(i).get("token_ids"));
+    }
+    return out;
+  }
+
+  float[] textEmbeds(int i) {
+    return floats(root.get("texts").get(i).get("text_embeds"));
+  }
+
+  float[] pixels(int i) {
+    return floats(root.get("images").get(i).get("pixel_values"));
+  }
+
+  float[] imageEmbeds(int i) {
+    return floats(root.get("images").get(i).get("image_embeds"));
+  }
+
+  float[][] matrix(String key) {
+    JsonNode m = root.get(key);
+    float[][] out = new float[m.size()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = floats(m.get(i));
+    }
+    return out;
+  }
+
+  static float maxAbs(float[] a, float[] b) {
+    if (a.length != b.length) {
+      throw new AssertionError("length " + a.length + " != " + b.length);
+    }
+    float m = 0;
+    for (int i = 0; i < a.length; i++) {
+      m = Math.max(m, Math.abs(a[i] - b[i]));
+    }
+    return m;
+  }
+
+  static double cosine(float[] a, float[] b) {
+    double ab = 0;
+    double aa = 0;
+    double bb = 0;
+    for (int i = 0; i < a.length; i++) {
+      ab += (double) a[i] * b[i];
+      aa += (double) a[i] * a[i];
+      bb += (double) b[i] * b[i];
+    }
+    return ab / Math.sqrt(aa * bb);
+  }
+}
