@@ -1,0 +1,150 @@
+package dev.glimpse.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.glimpse.core.bench.EncoderBenchmark;
+import dev.glimpse.core.clip.ClipCheckpoint;
+import dev.glimpse.core.clip.ClipModel;
+import dev.glimpse.core.clip.DType;
+import dev.glimpse.core.clip.SyntheticCheckpoint;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code glimpse bench}: speed measurements. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Measure speed (results go to docs/benchmarks.md).",
+    subcommands = {BenchCommand.Encoder.class})
+final class BenchCommand implements Runnable {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** {@code glimpse bench encoder}. */
+  @Command(
+      name = "encoder",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Image throughput and text latency of the CLIP encoder.",
+        "Without --model it writes (once) and uses a random-weight checkpoint with the real",
+        "ViT-B/32 geometry: speed does not depend on weight values."
+      })
+  static final class Encoder implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Benchmark this model directory.")
+    Path model;
+
+    @Option(
+        names = "--work-dir",
+        paramLabel = "DIR",
+        description = "Where the random ViT-B/32 checkpoint is kept. Default: ${DEFAULT-VALUE}.",
+        defaultValue = "${sys:java.io.tmpdir}/glimpse-bench/vit-b-32-random")
+    Path workDir;
+
+    @Option(
+        names = "--batch-sizes",
+        split = ",",
+        paramLabel = "N[,N...]",
+        defaultValue = "1,8,32",
+        description = "Image batch sizes. Default: ${DEFAULT-VALUE}.")
+    int[] batchSizes;
+
+    @Option(
+        names = "--rounds",
+        defaultValue = "7",
+        description = "Timed rounds per batch size. Default: ${DEFAULT-VALUE}.")
+    int rounds;
+
+    @Option(
+        names = "--text-runs",
+        defaultValue = "200",
+        description = "Timed runs per text query. Default: ${DEFAULT-VALUE}.")
+    int textRuns;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      Path dir = model;
+      if (dir == null) {
+        dir = workDir;
+        if (!Files.isRegularFile(dir.resolve("open_clip_model.safetensors"))) {
+          err.println("writing a random-weight ViT-B/32 checkpoint to " + dir + " ...");
+          err.flush();
+          SyntheticCheckpoint.write(dir, SyntheticCheckpoint.VIT_B_32, 42, DType.F16);
+        }
+      }
+      EncoderBenchmark.Settings settings =
+          new EncoderBenchmark.Settings(batchSizes, rounds, textRuns, 1);
+      EncoderBenchmark.Result r;
+      String summary;
+      try (ClipModel m = ClipModel.load(ClipCheckpoint.open(dir))) {
+        summary = m.config().summary();
+        r =
+            new EncoderBenchmark(
+                    m,
+                    settings,
+                    line -> {
+                      err.println(line);
+                      err.flush();
+                    })
+                .run();
+      }
+      if (json) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("model", summary);
+        root.put("engine", "djl-pytorch");
+        root.put("precision", "fp32");
+        root.put("cpus", Runtime.getRuntime().availableProcessors());
+        ArrayNode images = root.putArray("images");
+        for (EncoderBenchmark.ImageResult i : r.images()) {
+          images.addObject().put("batch", i.batch()).put("imagesPerSecond", i.medianImagesPerSecond());
+        }
+        ArrayNode texts = root.putArray("texts");
+        for (EncoderBenchmark.TextResult t : r.texts()) {
+          texts
+              .addObject()
+              .put("query", t.name())
+              .put("tokens", t.tokens())
+              .put("p50Ms", t.p50Millis())
+              .put("p99Ms", t.p99Millis());
+        }
+        out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+      } else {
+        out.println("model: " + summary);
+        out.println("engine: DJL PyTorch, fp32, " + Runtime.getRuntime().availableProcessors() + " CPUs");
+        out.println();
+        out.println("| batch | images/s (median of " + rounds + ") |");
+        out.println("|---|---|");
+        for (EncoderBenchmark.ImageResult i : r.images()) {
+          out.printf(Locale.ROOT, "| %d | %.1f |%n", i.batch(), i.medianImagesPerSecond());
+        }
+        out.println();
+        out.println("| text | tokens | p50 ms | p99 ms |");
+        out.println("|---|---|---|---|");
+        for (EncoderBenchmark.TextResult t : r.texts()) {
+          out.printf(
+              Locale.ROOT, "| %s | %d | %.2f | %.2f |%n", t.name(), t.tokens(), t.p50Millis(), t.p99Millis());
+        }
+      }
+      out.flush();
+      return GlimpseCli.OK;
+    }
+  }
+}
