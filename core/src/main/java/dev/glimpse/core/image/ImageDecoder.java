@@ -9,8 +9,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -191,13 +194,38 @@ public final class ImageDecoder {
     List<String> warnings = new ArrayList<>();
     IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
     reader.addIIOReadWarningListener(listener);
-    BufferedImage image = reader.read(0, reader.getDefaultReadParam());
+    ImageReadParam param = reader.getDefaultReadParam();
+    if (reader.getClass().getName().equals(JDK_JPEG_READER)) {
+      embeddedProfileType(reader).ifPresent(param::setDestinationType);
+    }
+    BufferedImage image = reader.read(0, param);
     for (String warning : warnings) {
       if (isTruncation(warning)) {
         throw new ImageDecodeException(name + ": image data is truncated (" + warning + ")");
       }
     }
     return RasterSamples.toDecodedImage(image);
+  }
+
+  /**
+   * The JDK's JPEG reader offers its default type (sRGB, or grey) first and, when the file embeds
+   * an ICC profile, a type in that profile's colour space after it. Reading into the default type
+   * converts the samples from the embedded profile; reading into the profile's own type leaves
+   * libjpeg's output untouched, which is what Pillow gives.
+   */
+  private static Optional<ImageTypeSpecifier> embeddedProfileType(ImageReader reader)
+      throws IOException {
+    Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+    ImageTypeSpecifier first = types.next();
+    int colorSpaceType = first.getColorModel().getColorSpace().getType();
+    while (types.hasNext()) {
+      ImageTypeSpecifier type = types.next();
+      if (type.getNumBands() == first.getNumBands()
+          && type.getColorModel().getColorSpace().getType() == colorSpaceType) {
+        return Optional.of(type);
+      }
+    }
+    return Optional.empty();
   }
 
   private static boolean isTruncation(String warning) {
