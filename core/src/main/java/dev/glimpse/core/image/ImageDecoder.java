@@ -1,5 +1,6 @@
 package dev.glimpse.core.image;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -129,28 +130,33 @@ public final class ImageDecoder {
   }
 
   private DecodedImage decodePixels(byte[] bytes, String name) throws IOException {
-    try (ImageInputStream input =
-        new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-      List<ImageReader> readers = readersFor(input);
-      if (readers.isEmpty()) {
-        throw new ImageDecodeException(name + ": not a recognised image format");
-      }
-      try {
-        for (ImageReader reader : readers) {
-          input.seek(0);
+    List<ImageReader> readers;
+    try (ImageInputStream probe = open(bytes)) {
+      readers = readersFor(probe);
+    }
+    if (readers.isEmpty()) {
+      throw new ImageDecodeException(name + ": not a recognised image format");
+    }
+    try {
+      for (ImageReader reader : readers) {
+        try (ImageInputStream input = open(bytes)) {
           reader.setInput(input, true, true);
           checkSize(reader, name);
-          if (!reader.getImageTypes(0).hasNext()) {
-            continue; // e.g. the JDK's reader on CMYK JPEG: let the next reader try
+          if (canReadUnmanaged(reader)) {
+            return read(reader, name);
           }
-          return read(reader, name);
+          // else, e.g. the JDK's reader on a CMYK JPEG: let TwelveMonkeys convert it
         }
-      } finally {
-        readers.forEach(ImageReader::dispose);
       }
-      throw new ImageDecodeException(
-          name + ": unsupported image type (" + readers.get(0).getFormatName() + ")");
+    } finally {
+      readers.forEach(ImageReader::dispose);
     }
+    throw new ImageDecodeException(
+        name + ": unsupported image type (" + readers.get(0).getFormatName() + ")");
+  }
+
+  private static ImageInputStream open(byte[] bytes) {
+    return new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
   }
 
   private static List<ImageReader> readersFor(ImageInputStream input) {
@@ -226,6 +232,23 @@ public final class ImageDecoder {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether the reader can give this image's samples without colour conversion. The JDK's JPEG
+   * reader cannot read CMYK/YCCK before Java 22 and, from then on, gives raw CMYK that Java2D
+   * converts poorly; those images go to TwelveMonkeys, which converts them to RGB.
+   */
+  private static boolean canReadUnmanaged(ImageReader reader) throws IOException {
+    Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+    if (!types.hasNext()) {
+      return false;
+    }
+    if (!reader.getClass().getName().equals(JDK_JPEG_READER)) {
+      return true;
+    }
+    int colorSpaceType = types.next().getColorModel().getColorSpace().getType();
+    return colorSpaceType == ColorSpace.TYPE_RGB || colorSpaceType == ColorSpace.TYPE_GRAY;
   }
 
   private static boolean isTruncation(String warning) {

@@ -87,6 +87,7 @@ class ImageDecoderTest {
     Path file = Files.write(dir.resolve("cut.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
     ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> decoder.decode(file));
     assertTrue(e.getMessage().contains("cut.jpg"), e.getMessage());
+    assertTrue(e.getMessage().contains("truncated"), e.getMessage());
   }
 
   @Test
@@ -216,6 +217,38 @@ class ImageDecoderTest {
     // libjpeg's YCbCr -> RGB of the stored samples (Y 54, Cb 148, Cr 116); colour managed
     // from Adobe RGB to sRGB it would be (18, 53, 90).
     assertArrayEquals(new int[] {37, 56, 89}, pixel(image, 100, 100));
+  }
+
+  @Test
+  void cmykJpegIsConvertedToRgb() throws IOException {
+    // A 4-band raster is written as a 4-component JPEG; the Adobe marker makes it CMYK.
+    WritableRaster cmyk =
+        WritableRaster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 16, 16, 4, null);
+    for (int y = 0; y < 16; y++) {
+      for (int x = 0; x < 16; x++) {
+        // Adobe CMYK stores ink inverted: left half no ink (white), right half full cyan.
+        cmyk.setPixel(x, y, x < 8 ? new int[] {255, 255, 255, 255} : new int[] {0, 255, 255, 255});
+      }
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageWriter writer =
+        javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
+    try (var stream = javax.imageio.ImageIO.createImageOutputStream(out)) {
+      writer.setOutput(stream);
+      writer.write(null, new javax.imageio.IIOImage(cmyk, null, null), null);
+    } finally {
+      writer.dispose();
+    }
+
+    byte[] jpeg = TestImages.withAdobeCmykMarker(out.toByteArray());
+
+    DecodedImage image = decoder.decode(jpeg, "cmyk.jpg");
+
+    assertEquals(PixelMode.RGB, image.mode());
+    int[] white = pixel(image, 2, 8);
+    int[] cyan = pixel(image, 13, 8);
+    assertTrue(white[0] > 235 && white[1] > 235 && white[2] > 235, Arrays.toString(white));
+    assertTrue(cyan[0] < 80 && cyan[1] > 120 && cyan[2] > 180, Arrays.toString(cyan));
   }
 
   @Test

@@ -79,6 +79,17 @@ final class TestImages {
     return out.array();
   }
 
+  /** Inserts an Adobe APP14 segment (transform 0: CMYK, no colour transform) after SOI. */
+  static byte[] withAdobeCmykMarker(byte[] jpeg) {
+    ByteBuffer out = ByteBuffer.allocate(jpeg.length + 16);
+    out.put(jpeg, 0, 2);
+    out.put((byte) 0xFF).put((byte) 0xEE).putShort((short) 14);
+    out.put("Adobe".getBytes(StandardCharsets.US_ASCII));
+    out.putShort((short) 100).putShort((short) 0).putShort((short) 0).put((byte) 0);
+    out.put(jpeg, 2, jpeg.length - 2);
+    return out.array();
+  }
+
   /** A PNG signature and IHDR chunk (8-bit RGB) claiming the given size, with no pixel data. */
   static byte[] pngHeaderOnly(int width, int height) {
     ByteBuffer ihdr = ByteBuffer.allocate(17);
