@@ -14,6 +14,10 @@ import java.util.Objects;
  * fully transparent areas come out black). Where the crop is larger than the resized image the
  * missing pixels are zeros before normalisation, as torchvision's {@code CenterCrop} pads.
  *
+ * <p>Known deliberate difference from the reference: Pillow resizes palette ("P") images with
+ * NEAREST; {@link ImageDecoder} expands palettes to RGB/RGBA first, so they are resized with
+ * BICUBIC here.
+ *
  * <p>Instances are immutable and thread-safe.
  */
 public final class ClipPreprocessor {
