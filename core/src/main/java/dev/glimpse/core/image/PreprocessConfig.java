@@ -1,46 +1,123 @@
 package dev.glimpse.core.image;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
- * CLIP image preprocessing: resize the shortest side, centre-crop a square, normalise per channel.
+ * Parameters of the CLIP image preprocessing.
+ *
+ * @param shortestEdge the shorter image side is resized to this many pixels
+ * @param cropSize side of the square centre crop
+ * @param mean per-channel (R, G, B) mean subtracted after scaling samples to [0, 1]
+ * @param std per-channel (R, G, B) standard deviation divided by, all positive
  */
 public record PreprocessConfig(int shortestEdge, int cropSize, float[] mean, float[] std) {
 
+  private static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
+  private static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
+
+  /** Validates the values and takes defensive copies of the arrays. */
   public PreprocessConfig {
-    if (shortestEdge <= 0 || cropSize <= 0) {
-      throw new IllegalArgumentException(
-          "preprocess sizes must be positive: shortest edge "
-              + shortestEdge
-              + ", crop "
-              + cropSize);
+    if (shortestEdge <= 0) {
+      throw new IllegalArgumentException("shortestEdge must be positive, got " + shortestEdge);
     }
-    if (mean == null || mean.length != 3 || std == null || std.length != 3) {
-      throw new IllegalArgumentException("preprocess mean and std need 3 values each");
+    if (cropSize <= 0) {
+      throw new IllegalArgumentException("cropSize must be positive, got " + cropSize);
     }
-    for (float s : std) {
-      if (!(s > 0)) {
-        throw new IllegalArgumentException("preprocess std must be positive: " + s);
+    mean = checkTriple("mean", mean).clone();
+    std = checkTriple("std", std).clone();
+    for (int c = 0; c < 3; c++) {
+      if (!Float.isFinite(mean[c])) {
+        throw new IllegalArgumentException("mean[" + c + "] must be finite, got " + mean[c]);
+      }
+      if (!(std[c] > 0) || !Float.isFinite(std[c])) {
+        throw new IllegalArgumentException(
+            "std[" + c + "] must be positive and finite, got " + std[c]);
       }
     }
-    mean = mean.clone();
-    std = std.clone();
   }
 
-  /** OpenAI CLIP's normalisation at the given size. */
+  /**
+   * The OpenAI CLIP preprocessing: resize the shorter side to {@code size}, crop {@code size x
+   * size}, normalise with the CLIP mean and std.
+   *
+   * @param size the model's input resolution ({@code n_px}), e.g. 224
+   * @return the configuration
+   */
   public static PreprocessConfig clip(int size) {
-    return new PreprocessConfig(
-        size,
-        size,
-        new float[] {0.48145466f, 0.4578275f, 0.40821073f},
-        new float[] {0.26862954f, 0.26130258f, 0.27577711f});
+    return new PreprocessConfig(size, size, CLIP_MEAN, CLIP_STD);
   }
 
+  /**
+   * Returns a copy of the per-channel mean.
+   *
+   * @return three values, R, G, B
+   */
   @Override
   public float[] mean() {
     return mean.clone();
   }
 
+  /**
+   * Returns a copy of the per-channel standard deviation.
+   *
+   * @return three values, R, G, B
+   */
   @Override
   public float[] std() {
     return std.clone();
+  }
+
+  /**
+   * Returns the number of floats one preprocessed image occupies, {@code 3 * cropSize^2}.
+   *
+   * @return the length of the CHW output
+   */
+  public int outputLength() {
+    return 3 * cropSize * cropSize;
+  }
+
+  float meanAt(int channel) {
+    return mean[channel];
+  }
+
+  float stdAt(int channel) {
+    return std[channel];
+  }
+
+  private static float[] checkTriple(String name, float[] values) {
+    Objects.requireNonNull(values, name);
+    if (values.length != 3) {
+      throw new IllegalArgumentException(
+          name + " must have 3 values (R, G, B), got " + Arrays.toString(values));
+    }
+    return values;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PreprocessConfig other
+        && shortestEdge == other.shortestEdge
+        && cropSize == other.cropSize
+        && Arrays.equals(mean, other.mean)
+        && Arrays.equals(std, other.std);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(shortestEdge, cropSize, Arrays.hashCode(mean), Arrays.hashCode(std));
+  }
+
+  @Override
+  public String toString() {
+    return "PreprocessConfig[shortestEdge="
+        + shortestEdge
+        + ", cropSize="
+        + cropSize
+        + ", mean="
+        + Arrays.toString(mean)
+        + ", std="
+        + Arrays.toString(std)
+        + "]";
   }
 }

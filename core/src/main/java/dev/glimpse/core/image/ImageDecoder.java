@@ -1,0 +1,263 @@
+package dev.glimpse.core.image;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+/**
+ * Decodes image files into {@link DecodedImage}s the way the CLIP reference (Pillow) sees them.
+ *
+ * <ul>
+ *   <li>The format is detected from the content, never from the file name.
+ *   <li>No ICC colour management: the stored samples are used as they are (for JPEG, libjpeg's
+ *       YCbCr to RGB conversion with the ISLOW IDCT and fancy upsampling, the same as Pillow's).
+ *       CMYK/YCCK JPEGs, which the JDK cannot read, are converted to RGB by TwelveMonkeys.
+ *   <li>Grey stays L, alpha stays RGBA, palettes are expanded, 16-bit samples keep their high byte.
+ *   <li>The EXIF orientation is applied (unless disabled); the reference does not do this.
+ *   <li>Images with more than {@link #maxPixels()} pixels are refused from their header, before any
+ *       pixel is decoded.
+ *   <li>Every failure to decode (empty, truncated, unknown or corrupt data) is an {@link
+ *       ImageDecodeException}.
+ * </ul>
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class ImageDecoder {
+
+  /** Default limit on {@code width * height}: 100 million pixels. */
+  public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+
+  /** The largest limit an RGBA image can be held in one array with. */
+  private static final long HARD_MAX_PIXELS = (Integer.MAX_VALUE - 8) / 4;
+
+  private static final String JDK_JPEG_READER = "com.sun.imageio.plugins.jpeg.JPEGImageReader";
+
+  private final long maxPixels;
+  private final boolean applyExifOrientation;
+
+  /** Creates a decoder with the default pixel limit that applies the EXIF orientation. */
+  public ImageDecoder() {
+    this(DEFAULT_MAX_PIXELS, true);
+  }
+
+  /**
+   * Creates a decoder.
+   *
+   * @param maxPixels largest accepted {@code width * height}, positive, at most about 536 million
+   * @param applyExifOrientation whether to turn images upright according to their EXIF orientation
+   */
+  public ImageDecoder(long maxPixels, boolean applyExifOrientation) {
+    if (maxPixels <= 0 || maxPixels > HARD_MAX_PIXELS) {
+      throw new IllegalArgumentException(
+          "maxPixels must be between 1 and " + HARD_MAX_PIXELS + ", got " + maxPixels);
+    }
+    this.maxPixels = maxPixels;
+    this.applyExifOrientation = applyExifOrientation;
+  }
+
+  /**
+   * Returns the pixel limit.
+   *
+   * @return the largest accepted {@code width * height}
+   */
+  public long maxPixels() {
+    return maxPixels;
+  }
+
+  /**
+   * Returns whether the EXIF orientation is applied.
+   *
+   * @return true if images are turned upright
+   */
+  public boolean appliesExifOrientation() {
+    return applyExifOrientation;
+  }
+
+  /**
+   * Decodes an image file.
+   *
+   * @param file the file
+   * @return the decoded, upright image
+   * @throws ImageDecodeException if the content is not a decodable image or is too large
+   * @throws IOException if the file cannot be read
+   */
+  public DecodedImage decode(Path file) throws IOException {
+    Objects.requireNonNull(file, "file");
+    return decode(Files.readAllBytes(file), file.toString());
+  }
+
+  /**
+   * Decodes an encoded image held in memory.
+   *
+   * @param bytes the encoded image
+   * @param nameForMessages how to name the image in exception messages, e.g. its path
+   * @return the decoded, upright image
+   * @throws ImageDecodeException if the content is not a decodable image or is too large
+   */
+  public DecodedImage decode(byte[] bytes, String nameForMessages) throws ImageDecodeException {
+    Objects.requireNonNull(bytes, "bytes");
+    String name = nameForMessages == null ? "<image>" : nameForMessages;
+    if (bytes.length == 0) {
+      throw new ImageDecodeException(name + ": empty file (0 bytes)");
+    }
+    DecodedImage image;
+    try {
+      image = decodePixels(bytes, name);
+    } catch (ImageDecodeException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new ImageDecodeException(name + ": cannot decode image: " + describe(e), e);
+    }
+    if (applyExifOrientation) {
+      image = ExifOrientation.apply(image, ExifOrientation.read(bytes));
+    }
+    return image;
+  }
+
+  private DecodedImage decodePixels(byte[] bytes, String name) throws IOException {
+    List<ImageReader> readers;
+    try (ImageInputStream probe = open(bytes)) {
+      readers = readersFor(probe);
+    }
+    if (readers.isEmpty()) {
+      throw new ImageDecodeException(name + ": not a recognised image format");
+    }
+    try {
+      for (ImageReader reader : readers) {
+        try (ImageInputStream input = open(bytes)) {
+          reader.setInput(input, true, true);
+          checkSize(reader, name);
+          if (canReadUnmanaged(reader)) {
+            return read(reader, name);
+          }
+          // else, e.g. the JDK's reader on a CMYK JPEG: let TwelveMonkeys convert it
+        }
+      }
+    } finally {
+      readers.forEach(ImageReader::dispose);
+    }
+    throw new ImageDecodeException(
+        name + ": unsupported image type (" + readers.get(0).getFormatName() + ")");
+  }
+
+  private static ImageInputStream open(byte[] bytes) {
+    return new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
+  }
+
+  private static List<ImageReader> readersFor(ImageInputStream input) {
+    List<ImageReader> readers = new ArrayList<>();
+    Iterator<ImageReader> it = ImageIO.getImageReaders(input);
+    while (it.hasNext()) {
+      ImageReader reader = it.next();
+      // The JDK's libjpeg reader gives the raw converted samples without ICC colour
+      // management; TwelveMonkeys (colour managed) only handles what it cannot read.
+      if (reader.getClass().getName().equals(JDK_JPEG_READER)) {
+        readers.add(0, reader);
+      } else {
+        readers.add(reader);
+      }
+    }
+    return readers;
+  }
+
+  private void checkSize(ImageReader reader, String name) throws IOException {
+    int width = reader.getWidth(0);
+    int height = reader.getHeight(0);
+    if (width <= 0 || height <= 0) {
+      throw new ImageDecodeException(name + ": invalid image dimensions " + width + "x" + height);
+    }
+    long pixels = (long) width * height;
+    if (pixels > maxPixels) {
+      throw new ImageDecodeException(
+          name
+              + ": image is "
+              + width
+              + "x"
+              + height
+              + " = "
+              + pixels
+              + " pixels, more than the limit of "
+              + maxPixels);
+    }
+  }
+
+  private static DecodedImage read(ImageReader reader, String name) throws IOException {
+    List<String> warnings = new ArrayList<>();
+    IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
+    reader.addIIOReadWarningListener(listener);
+    ImageReadParam param = reader.getDefaultReadParam();
+    if (reader.getClass().getName().equals(JDK_JPEG_READER)) {
+      embeddedProfileType(reader).ifPresent(param::setDestinationType);
+    }
+    BufferedImage image = reader.read(0, param);
+    for (String warning : warnings) {
+      if (isTruncation(warning)) {
+        throw new ImageDecodeException(name + ": image data is truncated (" + warning + ")");
+      }
+    }
+    return RasterSamples.toDecodedImage(image);
+  }
+
+  /**
+   * The JDK's JPEG reader offers its default type (sRGB, or grey) first and, when the file embeds
+   * an ICC profile, a type in that profile's colour space after it. Reading into the default type
+   * converts the samples from the embedded profile; reading into the profile's own type leaves
+   * libjpeg's output untouched, which is what Pillow gives.
+   */
+  private static Optional<ImageTypeSpecifier> embeddedProfileType(ImageReader reader)
+      throws IOException {
+    Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+    ImageTypeSpecifier first = types.next();
+    int colorSpaceType = first.getColorModel().getColorSpace().getType();
+    while (types.hasNext()) {
+      ImageTypeSpecifier type = types.next();
+      if (type.getNumBands() == first.getNumBands()
+          && type.getColorModel().getColorSpace().getType() == colorSpaceType) {
+        return Optional.of(type);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether the reader can give this image's samples without colour conversion. The JDK's JPEG
+   * reader cannot read CMYK/YCCK before Java 22 and, from then on, gives raw CMYK that Java2D
+   * converts poorly; those images go to TwelveMonkeys, which converts them to RGB.
+   */
+  private static boolean canReadUnmanaged(ImageReader reader) throws IOException {
+    Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+    if (!types.hasNext()) {
+      return false;
+    }
+    if (!reader.getClass().getName().equals(JDK_JPEG_READER)) {
+      return true;
+    }
+    int colorSpaceType = types.next().getColorModel().getColorSpace().getType();
+    return colorSpaceType == ColorSpace.TYPE_RGB || colorSpaceType == ColorSpace.TYPE_GRAY;
+  }
+
+  private static boolean isTruncation(String warning) {
+    String w = warning.toLowerCase(java.util.Locale.ROOT);
+    return w.contains("premature end") || w.contains("truncat");
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    return message == null ? e.getClass().getSimpleName() : message;
+  }
+}
