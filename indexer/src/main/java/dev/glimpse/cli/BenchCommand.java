@@ -114,7 +114,10 @@ final class BenchCommand implements Runnable {
         root.put("cpus", Runtime.getRuntime().availableProcessors());
         ArrayNode images = root.putArray("images");
         for (EncoderBenchmark.ImageResult i : r.images()) {
-          images.addObject().put("batch", i.batch()).put("imagesPerSecond", i.medianImagesPerSecond());
+          images
+              .addObject()
+              .put("batch", i.batch())
+              .put("imagesPerSecond", i.medianImagesPerSecond());
         }
         ArrayNode texts = root.putArray("texts");
         for (EncoderBenchmark.TextResult t : r.texts()) {
@@ -128,7 +131,8 @@ final class BenchCommand implements Runnable {
         out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
       } else {
         out.println("model: " + summary);
-        out.println("engine: DJL PyTorch, fp32, " + Runtime.getRuntime().availableProcessors() + " CPUs");
+        out.println(
+            "engine: DJL PyTorch, fp32, " + Runtime.getRuntime().availableProcessors() + " CPUs");
         out.println();
         out.println("| batch | images/s (median of " + rounds + ") |");
         out.println("|---|---|");
@@ -140,7 +144,12 @@ final class BenchCommand implements Runnable {
         out.println("|---|---|---|---|");
         for (EncoderBenchmark.TextResult t : r.texts()) {
           out.printf(
-              Locale.ROOT, "| %s | %d | %.2f | %.2f |%n", t.name(), t.tokens(), t.p50Millis(), t.p99Millis());
+              Locale.ROOT,
+              "| %s | %d | %.2f | %.2f |%n",
+              t.name(),
+              t.tokens(),
+              t.p50Millis(),
+              t.p99Millis());
         }
       }
       out.flush();

@@ -31,7 +31,8 @@ final class CliErrors
     PrintWriter err = cli.getErr();
     err.println("glimpse: " + e.getMessage());
     if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
-      err.println("Try '" + cli.getCommandSpec().qualifiedName() + " --help' for more information.");
+      err.println(
+          "Try '" + cli.getCommandSpec().qualifiedName() + " --help' for more information.");
     }
     err.flush();
     return GlimpseCli.USAGE;

@@ -4,9 +4,7 @@ import dev.glimpse.core.hub.DownloadProgress;
 import java.io.PrintWriter;
 import java.util.Locale;
 
-/**
- * Download progress on stderr: a redrawn line on a terminal, a plain line every 10% otherwise.
- */
+/** Download progress on stderr: a redrawn line on a terminal, a plain line every 10% otherwise. */
 final class ConsoleProgress implements DownloadProgress {
   private final PrintWriter err;
   private final boolean terminal;

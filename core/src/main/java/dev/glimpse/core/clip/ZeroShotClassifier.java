@@ -48,7 +48,8 @@ public final class ZeroShotClassifier {
     }
     for (String t : templates) {
       if (!t.contains("{}")) {
-        throw new IllegalArgumentException("template '" + t + "' has no {} placeholder for the label");
+        throw new IllegalArgumentException(
+            "template '" + t + "' has no {} placeholder for the label");
       }
     }
     int dim = model.dimension();
@@ -79,8 +80,7 @@ public final class ZeroShotClassifier {
     try (InputStream in =
             ZeroShotClassifier.class.getResourceAsStream(
                 "/dev/glimpse/core/clip/imagenet-templates.txt");
-        BufferedReader r =
-            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       return r.lines().filter(l -> !l.isBlank()).toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the bundled ImageNet templates", e);
