@@ -81,7 +81,8 @@ final class ClassifyCommand implements Callable<Integer> {
     ImageArgs.checkReadable(images);
     PrintWriter out = spec.commandLine().getOut();
     ObjectMapper mapper = new ObjectMapper();
-    try (ClipModel model = modelOptions.load(spec.commandLine().getErr())) {
+    try (ClipModel model =
+        modelOptions.load(spec.commandLine().getErr(), GlimpseCli.root(spec).environment())) {
       List<String> templates =
           ensemble ? ZeroShotClassifier.imagenetTemplates() : List.of(template);
       ZeroShotClassifier classifier = ZeroShotClassifier.create(model, cleaned, templates);

@@ -54,7 +54,8 @@ final class EmbedCommand implements Callable<Integer> {
     ImageArgs.checkReadable(inputs.stream().map(i -> i.image).filter(p -> p != null).toList());
     PrintWriter out = spec.commandLine().getOut();
     ObjectMapper json = new ObjectMapper();
-    try (ClipModel model = modelOptions.load(spec.commandLine().getErr())) {
+    try (ClipModel model =
+        modelOptions.load(spec.commandLine().getErr(), GlimpseCli.root(spec).environment())) {
       List<String> texts = new ArrayList<>();
       List<Path> images = new ArrayList<>();
       for (Input in : inputs) {

@@ -32,6 +32,28 @@ public final class GlimpseCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  private final java.util.Map<String, String> environment;
+
+  /** A command line that reads the process environment. */
+  public GlimpseCli() {
+    this(System.getenv());
+  }
+
+  /** A command line with an explicit environment (HF_HOME, HF_ENDPOINT, ...), for tests. */
+  public GlimpseCli(java.util.Map<String, String> environment) {
+    this.environment = java.util.Map.copyOf(environment);
+  }
+
+  /** The environment variables the commands read. */
+  java.util.Map<String, String> environment() {
+    return environment;
+  }
+
+  /** The root command of a parsed command line, for subcommands that need its environment. */
+  static GlimpseCli root(CommandLine.Model.CommandSpec spec) {
+    return (GlimpseCli) spec.root().userObject();
+  }
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -39,7 +61,12 @@ public final class GlimpseCli implements Runnable {
 
   /** Builds the command line with Glimpse's error handling, for {@link #main} and for tests. */
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new GlimpseCli());
+    return commandLine(System.getenv());
+  }
+
+  /** Builds the command line with the given environment. */
+  public static CommandLine commandLine(java.util.Map<String, String> environment) {
+    CommandLine cli = new CommandLine(new GlimpseCli(environment));
     CliErrors errors = new CliErrors();
     cli.setExecutionExceptionHandler(errors);
     cli.setParameterExceptionHandler(errors);
@@ -47,6 +74,8 @@ public final class GlimpseCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    // Everything the engine needs ships in the jar: never let DJL download anything.
+    System.setProperty("ai.djl.offline", "true");
     System.exit(commandLine().execute(args));
   }
 

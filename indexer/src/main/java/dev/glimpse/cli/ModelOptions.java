@@ -24,9 +24,10 @@ final class ModelOptions {
   String model;
 
   /** Finds (downloading if needed) and loads the model, reporting downloads on {@code err}. */
-  ClipModel load(PrintWriter err) throws HubException, CheckpointException {
+  ClipModel load(PrintWriter err, java.util.Map<String, String> env)
+      throws HubException, CheckpointException {
     Path dir =
-        new ModelLocator(HubConfig.fromEnvironment())
+        new ModelLocator(HubConfig.fromEnvironment(env))
             .locate(model, new ConsoleProgress(err, System.console() != null));
     return ClipModel.load(ClipCheckpoint.open(dir));
   }

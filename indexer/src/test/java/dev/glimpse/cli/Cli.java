@@ -1,0 +1,32 @@
+package dev.glimpse.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine;
+
+/** Runs the real command line in-process and captures what it prints. */
+final class Cli {
+  record Result(int exitCode, String out, String err) {}
+
+  private Cli() {}
+
+  static Path fixture(String name) {
+    String dir = System.getProperty("glimpse.fixtures");
+    if (dir == null) {
+      throw new IllegalStateException("system property glimpse.fixtures is not set (see pom)");
+    }
+    return Path.of(dir, name).toAbsolutePath().normalize();
+  }
+
+  static Result run(Map<String, String> env, String... args) {
+    CommandLine cli = GlimpseCli.commandLine(env);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+}
