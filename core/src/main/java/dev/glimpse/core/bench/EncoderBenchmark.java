@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  */
 public final class EncoderBenchmark {
   /** A typical 8-word search query. */
-  public static final String TYPICAL_QUERY = "a red bicycle leaning against an old brick wall";
+  public static final String TYPICAL_QUERY = "a red bicycle leaning against a brick wall";
 
   /** A caption long enough to fill the whole context (it is truncated to 77 tokens). */
   public static final String LONG_QUERY =
