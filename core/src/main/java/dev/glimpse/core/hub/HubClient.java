@@ -173,7 +173,7 @@ public final class HubClient {
             .firstValue("X-Repo-Commit")
             .filter(c -> c.strip().matches("[0-9a-f]{40}"))
             .filter(c -> "EntryNotFound".equals(errorCode(head)))
-            .ifPresent(c -> markMissingQuietly(ref, c.strip(), filename));
+            .ifPresent(c -> recordAbsence(ref, c.strip(), filename));
       }
       throw statusError(config, ref, filename, head);
     }
@@ -199,8 +199,10 @@ public final class HubClient {
     return cache.link(ref, commit, filename, blob);
   }
 
-  private void markMissingQuietly(ModelRef ref, String commit, String filename) {
+  /** Like huggingface_hub: remembers the commit and that the file is absent there. */
+  private void recordAbsence(ModelRef ref, String commit, String filename) {
     try {
+      cache.writeRef(ref, commit);
       cache.markMissing(ref, commit, filename);
     } catch (IOException e) {
       LOG.debug("Cannot record that {} is absent from {}", filename, ref, e);
