@@ -46,6 +46,7 @@ final class FakeHub implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Set<String> corrupt = ConcurrentHashMap.newKeySet();
   private final Set<String> breakOnce = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> renamed = new ConcurrentHashMap<>();
   private volatile String requiredToken;
 
   private FakeHub() throws IOException {
@@ -96,6 +97,11 @@ final class FakeHub implements AutoCloseable {
     breakOnce.add(repo + "/" + file);
   }
 
+  /** Requests for {@code oldRepo} get a 307 to {@code newRepo}, as the hub does after a rename. */
+  void rename(String oldRepo, String newRepo) {
+    renamed.put(oldRepo, newRepo);
+  }
+
   /** Answer 401 unless {@code Authorization: Bearer token} is sent to resolve URLs. */
   void requireToken(String token) {
     requiredToken = token;
@@ -144,6 +150,15 @@ final class FakeHub implements AutoCloseable {
     if (token != null && !("Bearer " + token).equals(auth)) {
       exchange.getResponseHeaders().set("X-Error-Code", "GatedRepo");
       send(exchange, 401, new byte[0]);
+      return;
+    }
+    String newName = renamed.get(repoId);
+    if (newName != null) {
+      String rawPath = exchange.getRequestURI().getRawPath();
+      exchange
+          .getResponseHeaders()
+          .set("Location", "/" + newName + rawPath.substring(repoId.length() + 1));
+      exchange.sendResponseHeaders(307, -1);
       return;
     }
     Repo repo = repos.get(repoId);

@@ -104,6 +104,39 @@ class HubClientTest {
   }
 
   @Test
+  void followsRenamedRepositoryRedirect() throws Exception {
+    hub.rename("test-org/old-name", REPO.repo());
+    ModelRef old = ModelRef.parse("test-org/old-name");
+
+    Path large = client(false).download(old, "sub/large.bin", DownloadProgress.NONE);
+    Path small = client(false).download(old, "small.json", DownloadProgress.NONE);
+
+    assertArrayEquals(LARGE, Files.readAllBytes(large));
+    assertArrayEquals(SMALL, Files.readAllBytes(small));
+    // cached under the name that was asked for, like huggingface_hub
+    assertTrue(large.startsWith(cache.resolve("models--test-org--old-name")));
+  }
+
+  @Test
+  void resumesFromPartialFileAndReportsProgressFromThere() throws Exception {
+    Path blobs = cache.resolve("models--test-org--files/blobs");
+    Files.createDirectories(blobs);
+    int have = 1000;
+    Files.write(
+        blobs.resolve(FakeHub.sha256(LARGE) + ".incomplete"), java.util.Arrays.copyOf(LARGE, have));
+    List<long[]> reports = new java.util.ArrayList<>();
+
+    Path large =
+        client(false).download(REPO, "sub/large.bin", (f, d, t) -> reports.add(new long[] {d, t}));
+
+    assertArrayEquals(LARGE, Files.readAllBytes(large));
+    assertEquals(have, reports.get(0)[0]);
+    assertEquals(LARGE.length, reports.get(0)[1]);
+    assertEquals(LARGE.length, reports.get(reports.size() - 1)[0]);
+    assertTrue(hub.requests().stream().anyMatch(r -> ("bytes=" + have + "-").equals(r.range())));
+  }
+
+  @Test
   void worksWithAClientThatFollowsRedirectsItself() throws Exception {
     HttpClient following =
         HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
