@@ -1,8 +1,10 @@
 package dev.glimpse.core.hub;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +25,9 @@ final class BlobDownloader {
 
   private static final Logger LOG = LoggerFactory.getLogger(BlobDownloader.class);
   private static final int BUFFER = 1 << 16;
+
+  /** A transfer that receives nothing for this long is abandoned (and resumed next time). */
+  static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
 
   private final HttpTransport transport;
   private final HubConfig config;
@@ -119,6 +125,10 @@ final class BlobDownloader {
       ThrottledProgress progress)
       throws IOException {
     long done = start;
+    long expectedEnd = FileMetadata.longHeader(response.headers(), "Content-Length").orElse(-1);
+    if (expectedEnd >= 0) {
+      expectedEnd += start;
+    }
     StandardOpenOption mode =
         append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
     try (InputStream in = response.body();
@@ -126,17 +136,36 @@ final class BlobDownloader {
             FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
       byte[] buffer = new byte[BUFFER];
       progress.update(done);
-      try {
-        for (int n; (n = in.read(buffer)) >= 0; ) {
-          ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-          while (chunk.hasRemaining()) {
-            out.write(chunk);
+      try (StallWatchdog watchdog = new StallWatchdog(in, STALL_TIMEOUT)) {
+        try {
+          for (int n; (n = in.read(buffer)) >= 0; ) {
+            watchdog.progressed();
+            ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+            while (chunk.hasRemaining()) {
+              out.write(chunk);
+            }
+            done += n;
+            progress.update(done);
           }
-          done += n;
-          progress.update(done);
+        } catch (IOException e) {
+          throw HubErrors.interrupted(config.endpoint(), ref, file, done, e);
         }
-      } catch (IOException e) {
-        throw HubErrors.interrupted(config.endpoint(), ref, file, done, e);
+        if (watchdog.stalled()) {
+          throw HubErrors.interrupted(
+              config.endpoint(),
+              ref,
+              file,
+              done,
+              new HttpTimeoutException("no data for " + STALL_TIMEOUT.toSeconds() + " s"));
+        }
+      }
+      if (expectedEnd >= 0 && done < expectedEnd) {
+        throw HubErrors.interrupted(
+            config.endpoint(),
+            ref,
+            file,
+            done,
+            new EOFException("the connection ended " + (expectedEnd - done) + " bytes early"));
       }
     }
     progress.finish(done);

@@ -89,6 +89,15 @@ public final class HubClient {
    */
   public Path download(ModelRef ref, String filename, DownloadProgress progress)
       throws HubException {
+    return download(ref, filename, progress, true);
+  }
+
+  /**
+   * As {@link #download(ModelRef, String, DownloadProgress)}; {@code cacheFallback} says whether a
+   * cached copy is used when the hub is unreachable, or the failure is passed on.
+   */
+  Path download(ModelRef ref, String filename, DownloadProgress progress, boolean cacheFallback)
+      throws HubException {
     Objects.requireNonNull(ref, "ref");
     Objects.requireNonNull(progress, "progress");
     validateFilename(filename);
@@ -100,14 +109,15 @@ public final class HubClient {
     try {
       return fetch(ref, filename, progress);
     } catch (HubException e) {
-      if (e.kind() == Kind.UNREACHABLE) {
+      if (cacheFallback && e.kind() == Kind.UNREACHABLE) {
         Optional<Path> cached = cache.cachedFile(ref, filename);
         if (cached.isPresent()) {
           LOG.warn(
-              "Using the cached {} of {}: the hub is unreachable ({})",
+              "The hub {} is unreachable ({}); using the cached {} of {}",
+              config.endpoint(),
+              e.getCause() == null ? "server error" : HubErrors.describe(e.getCause()),
               filename,
-              ref,
-              e.getMessage());
+              ref);
           return cached.get();
         }
       }
@@ -139,6 +149,13 @@ public final class HubClient {
    */
   public Optional<Path> tryDownload(ModelRef ref, String filename, DownloadProgress progress)
       throws HubException {
+    return tryDownload(ref, filename, progress, true);
+  }
+
+  /** As {@link #tryDownload(ModelRef, String, DownloadProgress)}, see {@link #download}. */
+  Optional<Path> tryDownload(
+      ModelRef ref, String filename, DownloadProgress progress, boolean cacheFallback)
+      throws HubException {
     if (config.offline()) {
       validateFilename(filename);
       Optional<Path> cached = cache.cachedFile(ref, filename);
@@ -147,7 +164,7 @@ public final class HubClient {
       }
     }
     try {
-      return Optional.of(download(ref, filename, progress));
+      return Optional.of(download(ref, filename, progress, cacheFallback));
     } catch (HubException e) {
       if (e.kind() == Kind.NOT_FOUND && !(e instanceof RepoOrRevisionNotFound)) {
         return Optional.empty();
@@ -173,7 +190,7 @@ public final class HubClient {
             .firstValue("X-Repo-Commit")
             .filter(c -> c.strip().matches("[0-9a-f]{40}"))
             .filter(c -> "EntryNotFound".equals(errorCode(head)))
-            .ifPresent(c -> markMissingQuietly(ref, c.strip(), filename));
+            .ifPresent(c -> recordAbsence(ref, c.strip(), filename));
       }
       throw statusError(config, ref, filename, head);
     }
@@ -199,8 +216,10 @@ public final class HubClient {
     return cache.link(ref, commit, filename, blob);
   }
 
-  private void markMissingQuietly(ModelRef ref, String commit, String filename) {
+  /** Like huggingface_hub: remembers the commit and that the file is absent there. */
+  private void recordAbsence(ModelRef ref, String commit, String filename) {
     try {
+      cache.writeRef(ref, commit);
       cache.markMissing(ref, commit, filename);
     } catch (IOException e) {
       LOG.debug("Cannot record that {} is absent from {}", filename, ref, e);

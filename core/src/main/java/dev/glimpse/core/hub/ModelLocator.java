@@ -94,7 +94,10 @@ public final class ModelLocator {
             cache.snapshot(ref).filter(s -> CheckpointLayout.missing(s).isEmpty());
         if (snapshot.isPresent()) {
           LOG.warn(
-              "The hub is unreachable; using the cached snapshot of {}: {}", ref, e.getMessage());
+              "The hub {} is unreachable ({}); using the cached snapshot of {}",
+              client.config().endpoint(),
+              e.getCause() == null ? "server error" : HubErrors.describe(e.getCause()),
+              ref);
           return snapshot.get().toAbsolutePath().normalize();
         }
       }
@@ -103,7 +106,7 @@ public final class ModelLocator {
   }
 
   private Path fetch(ModelRef ref, DownloadProgress progress) throws HubException {
-    Optional<Path> hfConfig = client.tryDownload(ref, CheckpointLayout.HF_CONFIG, progress);
+    Optional<Path> hfConfig = client.tryDownload(ref, CheckpointLayout.HF_CONFIG, progress, false);
     if (hfConfig.isPresent()) {
       Path snapshot = hfConfig.get().getParent();
       fetchHuggingFace(pin(ref, snapshot), ref, progress);
@@ -111,11 +114,11 @@ public final class ModelLocator {
     }
     Path config =
         client
-            .tryDownload(ref, CheckpointLayout.OPEN_CLIP_CONFIG, progress)
+            .tryDownload(ref, CheckpointLayout.OPEN_CLIP_CONFIG, progress, false)
             .orElseThrow(() -> HubErrors.notClip(ref));
     Path snapshot = config.getParent();
     if (client
-        .tryDownload(pin(ref, snapshot), CheckpointLayout.OPEN_CLIP_WEIGHTS, progress)
+        .tryDownload(pin(ref, snapshot), CheckpointLayout.OPEN_CLIP_WEIGHTS, progress, false)
         .isEmpty()) {
       throw HubErrors.notSafetensors(ref, "open_clip");
     }
@@ -125,18 +128,18 @@ public final class ModelLocator {
   /** Fetches the rest of a transformers checkpoint, weights first so unsupported ones fail fast. */
   private void fetchHuggingFace(ModelRef pinned, ModelRef ref, DownloadProgress progress)
       throws HubException {
-    if (client.tryDownload(pinned, CheckpointLayout.HF_WEIGHTS, progress).isEmpty()) {
+    if (client.tryDownload(pinned, CheckpointLayout.HF_WEIGHTS, progress, false).isEmpty()) {
       Path index =
           client
-              .tryDownload(pinned, CheckpointLayout.HF_WEIGHTS_INDEX, progress)
+              .tryDownload(pinned, CheckpointLayout.HF_WEIGHTS_INDEX, progress, false)
               .orElseThrow(() -> HubErrors.notSafetensors(ref, "Hugging Face transformers"));
       for (String shard : shards(ref, index)) {
-        client.download(pinned, shard, progress);
+        client.download(pinned, shard, progress, false);
       }
     }
-    client.download(pinned, CheckpointLayout.HF_TOKENIZER, progress);
+    client.download(pinned, CheckpointLayout.HF_TOKENIZER, progress, false);
     for (String optional : CheckpointLayout.HF_OPTIONAL) {
-      client.tryDownload(pinned, optional, progress);
+      client.tryDownload(pinned, optional, progress, false);
     }
   }
 
