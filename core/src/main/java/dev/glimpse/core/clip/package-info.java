@@ -1,7 +1,7 @@
 /**
  * CLIP in Java: checkpoint loading ({@link dev.glimpse.core.clip.ClipCheckpoint}, memory-mapped
- * {@link dev.glimpse.core.clip.SafetensorsFile}), the ViT image tower and causal text tower on DJL's
- * PyTorch engine ({@link dev.glimpse.core.clip.ClipModel}), CLIP's tokenizer ({@link
+ * {@link dev.glimpse.core.clip.SafetensorsFile}), the ViT image tower and causal text tower on
+ * DJL's PyTorch engine ({@link dev.glimpse.core.clip.ClipModel}), CLIP's tokenizer ({@link
  * dev.glimpse.core.clip.ClipTokenizer}) and zero-shot classification ({@link
  * dev.glimpse.core.clip.ZeroShotClassifier}).
  *
