@@ -31,12 +31,12 @@ import java.util.stream.Stream;
  * with 200, a git-blob-sha1 {@code ETag} and {@code X-Repo-Commit}; missing files with 404 and
  * {@code X-Error-Code: EntryNotFound}. The CDN honours {@code Range}. Every request is recorded.
  */
-final class FakeHub implements AutoCloseable {
+public final class FakeHub implements AutoCloseable {
 
   static final int LFS_THRESHOLD = 1 << 20;
 
   /** One recorded request. */
-  record Request(String method, String path, String authorization, String range) {}
+  public record Request(String method, String path, String authorization, String range) {}
 
   private record Repo(String commit, Map<String, byte[]> files) {}
 
@@ -56,24 +56,24 @@ final class FakeHub implements AutoCloseable {
     server.start();
   }
 
-  static FakeHub start() throws IOException {
+  public static FakeHub start() throws IOException {
     return new FakeHub();
   }
 
   /** The hub's URL, on 127.0.0.1; absolute CDN redirects go to {@code localhost} instead. */
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
   /** Adds a repository; its commit hash is derived from the name. */
-  String addRepo(String repo, Map<String, byte[]> files) {
+  public String addRepo(String repo, Map<String, byte[]> files) {
     String commit = sha1(repo.getBytes(StandardCharsets.UTF_8));
     repos.put(repo, new Repo(commit, Map.copyOf(files)));
     return commit;
   }
 
   /** Adds every file under a fixture folder as a repository. */
-  String addFixtureRepo(String repo, Path dir) throws IOException {
+  public String addFixtureRepo(String repo, Path dir) throws IOException {
     Map<String, byte[]> files = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.filter(Files::isRegularFile).toList()) {
@@ -83,17 +83,17 @@ final class FakeHub implements AutoCloseable {
     return addRepo(repo, files);
   }
 
-  String commit(String repo) {
+  public String commit(String repo) {
     return repos.get(repo).commit();
   }
 
   /** Serve wrong bytes (with the right hash headers) for this LFS file. */
-  void corrupt(String repo, String file) {
+  public void corrupt(String repo, String file) {
     corrupt.add(repo + "/" + file);
   }
 
   /** The first CDN download of this file closes the connection after half of the bytes. */
-  void breakOnce(String repo, String file) {
+  public void breakOnce(String repo, String file) {
     breakOnce.add(repo + "/" + file);
   }
 
@@ -107,11 +107,11 @@ final class FakeHub implements AutoCloseable {
     requiredToken = token;
   }
 
-  List<Request> requests() {
+  public List<Request> requests() {
     return List.copyOf(requests);
   }
 
-  void clearRequests() {
+  public void clearRequests() {
     requests.clear();
   }
 
