@@ -19,6 +19,15 @@ final class Transformer {
   private final Shape normShape;
   private final float scale;
 
+  /**
+   * Up to this many rows (batch x tokens), a linear layer whose output is at least as wide as its
+   * input runs as {@code W @ x^T}. For so few rows MKL's GEMM in the usual {@code x @ W^T} form
+   * spends its time packing the weight; with the weight as the left operand it streams it. Measured
+   * on ViT-B/32 text weights at 10 rows: qkv 0.29 to 0.23 ms, fc1 0.38 to 0.29 ms, but fc2 (output
+   * narrower than input) 0.32 to 0.41 ms, hence the width condition.
+   */
+  static final long SMALL_ROWS = 16;
+
   Transformer(TransformerConfig config, List<BlockWeights> blocks) {
     if (blocks.size() != config.layers()) {
       throw new IllegalArgumentException(
@@ -79,7 +88,7 @@ final class Transformer {
     long tokens = s.get(1);
     int heads = config.heads();
     int d = config.headWidth();
-    NDArray qkv = Linear.linear(x, b.qkvWeight(), b.qkvBias()).singletonOrThrow();
+    NDArray qkv = linear(x, b.qkvWeight(), b.qkvBias());
     NDArray split = qkv.reshape(batch, tokens, 3, heads, d).transpose(2, 0, 3, 1, 4);
     qkv.close();
     NDArray q = split.get(0).mul(scale);
@@ -101,18 +110,44 @@ final class Transformer {
     v.close();
     NDArray merged = ctx.transpose(0, 2, 1, 3).reshape(batch, tokens, config.width());
     ctx.close();
-    NDArray out = Linear.linear(merged, b.outWeight(), b.outBias()).singletonOrThrow();
+    NDArray out = linear(merged, b.outWeight(), b.outBias());
     merged.close();
     return out;
   }
 
   private NDArray mlp(NDArray x, BlockWeights b) {
-    NDArray h = Linear.linear(x, b.fc1Weight(), b.fc1Bias()).singletonOrThrow();
+    NDArray h = linear(x, b.fc1Weight(), b.fc1Bias());
     NDArray act = activate(h);
     h.close();
-    NDArray out = Linear.linear(act, b.fc2Weight(), b.fc2Bias()).singletonOrThrow();
+    NDArray out = linear(act, b.fc2Weight(), b.fc2Bias());
     act.close();
     return out;
+  }
+
+  /** {@code x @ weight^T + bias} over the last dimension, attached to x's manager. */
+  static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+    Shape s = x.getShape();
+    long in = s.get(s.dimension() - 1);
+    long rows = s.size() / in;
+    long out = weight.getShape().get(0);
+    if (rows > SMALL_ROWS || out < in) {
+      return Linear.linear(x, weight, bias).singletonOrThrow();
+    }
+    NDArray flat = x.reshape(rows, in);
+    NDArray yt = weight.matMul(flat.transpose());
+    // The product belongs to the weight's manager; move it to the caller's at once.
+    yt.attach(x.getManager());
+    flat.close();
+    // flatten() copies the transposed view into row-major order, so later ops see contiguous data.
+    NDArray rowMajor = yt.transpose().flatten();
+    yt.close();
+    long[] dims = s.getShape();
+    dims[dims.length - 1] = out;
+    NDArray shaped = rowMajor.reshape(new Shape(dims));
+    rowMajor.close();
+    NDArray result = shaped.add(bias);
+    shaped.close();
+    return result;
   }
 
   private NDArray activate(NDArray h) {
