@@ -27,6 +27,7 @@ final class PendingWrites {
 
   void delete(String path) {
     byPath.put(path, Optional.empty());
+    pathById.put(ImageRecord.idFor(path), path);
     vectorByPath.remove(path);
   }
 
