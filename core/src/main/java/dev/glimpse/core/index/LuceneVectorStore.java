@@ -217,8 +217,8 @@ public final class LuceneVectorStore implements VectorStore {
   }
 
   private static OptionalInt indexedDimension(SearcherManager searchers) throws IOException {
-    IndexSearcher searcher = searchers.acquire();
-    try {
+    try (SearcherLease lease = SearcherLease.acquire(searchers)) {
+      IndexSearcher searcher = lease.searcher();
       for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
         FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(IndexSchema.VECTOR);
         if (info != null && info.getVectorDimension() > 0) {
@@ -226,17 +226,13 @@ public final class LuceneVectorStore implements VectorStore {
         }
       }
       return OptionalInt.empty();
-    } finally {
-      searchers.release(searcher);
     }
   }
 
   private static Map<String, String> commitUserData(SearcherManager searchers) throws IOException {
-    IndexSearcher searcher = searchers.acquire();
-    try {
+    try (SearcherLease lease = SearcherLease.acquire(searchers)) {
+      IndexSearcher searcher = lease.searcher();
       return ((DirectoryReader) searcher.getIndexReader()).getIndexCommit().getUserData();
-    } finally {
-      searchers.release(searcher);
     }
   }
 
@@ -341,11 +337,9 @@ public final class LuceneVectorStore implements VectorStore {
   public Map<String, FileState> filesUnder(Path root) throws IOException {
     refreshIfDirty();
     String folder = root.toAbsolutePath().normalize().toString();
-    IndexSearcher searcher = searchers.acquire();
-    try {
+    try (SearcherLease lease = SearcherLease.acquire(searchers)) {
+      IndexSearcher searcher = lease.searcher();
       return searcher.search(schema.folderQuery(folder), new FileStateCollectorManager());
-    } finally {
-      searchers.release(searcher);
     }
   }
 
@@ -369,8 +363,8 @@ public final class LuceneVectorStore implements VectorStore {
     Query knn =
         new KnnFloatVectorQuery(
             IndexSchema.VECTOR, query, window, schema.filterQuery(filter).orElse(null));
-    IndexSearcher searcher = searchers.acquire();
-    try {
+    try (SearcherLease lease = SearcherLease.acquire(searchers)) {
+      IndexSearcher searcher = lease.searcher();
       TopDocs top = searcher.search(knn, window);
       List<SearchHit> hits = new ArrayList<>();
       for (int i = offset; i < top.scoreDocs.length; i++) {
@@ -382,8 +376,6 @@ public final class LuceneVectorStore implements VectorStore {
         hits.add(new SearchHit(record(searcher, sd.doc), score));
       }
       return hits;
-    } finally {
-      searchers.release(searcher);
     }
   }
 
@@ -392,13 +384,11 @@ public final class LuceneVectorStore implements VectorStore {
     refreshIfDirty();
     long images;
     Map<String, String> userData;
-    IndexSearcher searcher = searchers.acquire();
-    try {
+    try (SearcherLease lease = SearcherLease.acquire(searchers)) {
+      IndexSearcher searcher = lease.searcher();
       IndexReader reader = searcher.getIndexReader();
       images = reader.numDocs();
       userData = writer == null ? ((DirectoryReader) reader).getIndexCommit().getUserData() : null;
-    } finally {
-      searchers.release(searcher);
     }
     return new IndexStats(
         images,
@@ -469,11 +459,9 @@ public final class LuceneVectorStore implements VectorStore {
   }
 
   private IndexReader currentReader() throws IOException {
-    IndexSearcher searcher = searchers.acquire();
-    try {
+    try (SearcherLease lease = SearcherLease.acquire(searchers)) {
+      IndexSearcher searcher = lease.searcher();
       return searcher.getIndexReader();
-    } finally {
-      searchers.release(searcher);
     }
   }
 
@@ -509,15 +497,13 @@ public final class LuceneVectorStore implements VectorStore {
   }
 
   private <T> Optional<T> findFirst(Query query, DocReader<T> reader) throws IOException {
-    IndexSearcher searcher = searchers.acquire();
-    try {
+    try (SearcherLease lease = SearcherLease.acquire(searchers)) {
+      IndexSearcher searcher = lease.searcher();
       TopDocs top = searcher.search(query, 1);
       if (top.scoreDocs.length == 0) {
         return Optional.empty();
       }
       return Optional.of(reader.read(searcher, top.scoreDocs[0].doc));
-    } finally {
-      searchers.release(searcher);
     }
   }
 

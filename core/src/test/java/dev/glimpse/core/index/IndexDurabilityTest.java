@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
@@ -129,6 +130,33 @@ class IndexDurabilityTest {
       assertEquals(Optional.empty(), store.getByPath("/p/c.jpg"));
       assertEquals(2, store.stats().images());
       assertEquals(Map.of("indexed", "2"), store.stats().lastRun());
+    }
+  }
+
+  @Test
+  void killed_process_leaves_an_index_that_reopens_at_its_last_commit() throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process run =
+        new ProcessBuilder(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashingIndexRun.class.getName(),
+                dir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    assertTrue(run.waitFor(120, TimeUnit.SECONDS), "crashing run did not finish");
+    assertEquals(137, run.exitValue());
+    try (LuceneVectorStore store = LuceneVectorStore.open(dir, IndexConfig.of(DIM))) {
+      assertTrue(store.getByPath("/p/a.jpg").isPresent(), "uncommitted delete is lost");
+      assertTrue(store.getByPath("/p/b.jpg").isPresent());
+      assertEquals(Optional.empty(), store.getByPath("/p/c.jpg"));
+      assertEquals(2, store.stats().images());
+      assertEquals(Map.of("indexed", "2"), store.stats().lastRun());
+      store.upsert(record("/p/d.jpg"), axis(DIM, 3));
+      store.commit(Map.of());
+      assertEquals(3, store.stats().images());
     }
   }
 
