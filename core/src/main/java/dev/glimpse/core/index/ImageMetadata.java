@@ -1,0 +1,46 @@
+package dev.glimpse.core.index;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a photo's header and EXIF say about it. Every value may be unknown: a width or height of 0
+ * and an empty format mean the header could not be read.
+ *
+ * @param width displayed width in pixels (after the EXIF orientation), 0 if unknown
+ * @param height displayed height in pixels (after the EXIF orientation), 0 if unknown
+ * @param format lower-case container format ({@code jpeg}, {@code png}, {@code webp}, ...), empty
+ *     if unknown
+ * @param takenAt EXIF {@code DateTimeOriginal}; see {@link MetadataReader} for the time zone
+ * @param cameraMake EXIF {@code Make}, trimmed
+ * @param cameraModel EXIF {@code Model}, trimmed
+ * @param gps EXIF GPS position
+ */
+public record ImageMetadata(
+    int width,
+    int height,
+    String format,
+    Optional<Instant> takenAt,
+    Optional<String> cameraMake,
+    Optional<String> cameraModel,
+    Optional<GeoPoint> gps) {
+
+  /** Metadata with nothing known. */
+  public static final ImageMetadata UNKNOWN =
+      new ImageMetadata(
+          0, 0, "", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+
+  /** Validates the values. */
+  public ImageMetadata {
+    if (width < 0 || height < 0) {
+      throw new IllegalArgumentException(
+          "width and height must not be negative, got " + width + "x" + height);
+    }
+    Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(takenAt, "takenAt");
+    Objects.requireNonNull(cameraMake, "cameraMake");
+    Objects.requireNonNull(cameraModel, "cameraModel");
+    Objects.requireNonNull(gps, "gps");
+  }
+}

@@ -1,0 +1,328 @@
+package dev.glimpse.core.index;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene103.Lucene103Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.DoublePoint;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * The layout of a Glimpse index: field names, how each field is indexed, the vector similarity and
+ * the codec. The only place that spells a field name.
+ *
+ * <p>One document per image file, keyed by {@link #PATH}. The vector field uses {@link
+ * VectorSimilarityFunction#DOT_PRODUCT}, which requires L2-normalised vectors and then equals the
+ * cosine; Lucene scores a hit {@code (1 + dot) / 2}, which {@link #cosine(float)} maps back.
+ *
+ * <p>{@link #FOLDER_TREE} indexes the file's folder and every ancestor of it, so one term query on
+ * a folder matches every image below it.
+ */
+public final class IndexSchema {
+  /** The image embedding, a {@link KnnFloatVectorField}. */
+  public static final String VECTOR = "vector";
+
+  /** Opaque id derived from the path ({@link ImageRecord#idFor}); stored, indexed. */
+  public static final String ID = "id";
+
+  /** Absolute path, the unique key; stored, indexed, sorted doc values. */
+  public static final String PATH = "path";
+
+  /** Parent folder; stored, sorted doc values. */
+  public static final String FOLDER = "folder";
+
+  /** The parent folder and all its ancestors, one indexed term each; not stored. */
+  public static final String FOLDER_TREE = "folder_tree";
+
+  /** File size in bytes; stored, numeric doc values. */
+  public static final String SIZE = "size";
+
+  /** Last-modified time, epoch millis; stored, numeric doc values. */
+  public static final String MTIME = "mtime";
+
+  /** Content hash hex ({@link ContentHash}); stored, indexed, sorted doc values. */
+  public static final String HASH = "hash";
+
+  /** Displayed width in pixels; stored, numeric doc values. */
+  public static final String WIDTH = "width";
+
+  /** Displayed height in pixels; stored, numeric doc values. */
+  public static final String HEIGHT = "height";
+
+  /** Container format, lower case; stored, indexed, sorted doc values. */
+  public static final String FORMAT = "format";
+
+  /** EXIF capture time, epoch millis; stored, point-indexed, numeric doc values. */
+  public static final String TAKEN_AT = "taken_at";
+
+  /** EXIF camera make; stored, indexed. */
+  public static final String CAMERA_MAKE = "camera_make";
+
+  /** EXIF camera model; stored, indexed. */
+  public static final String CAMERA_MODEL = "camera_model";
+
+  /** GPS latitude, degrees; stored, point-indexed. */
+  public static final String GPS_LAT = "gps_lat";
+
+  /** GPS longitude, degrees; stored, point-indexed. */
+  public static final String GPS_LON = "gps_lon";
+
+  /** The vector similarity: dot product of unit vectors, i.e. cosine. */
+  public static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.DOT_PRODUCT;
+
+  private final int dimension;
+
+  /**
+   * Creates the schema for vectors of a dimension.
+   *
+   * @param dimension vector dimension, 1 to {@link IndexConfig#MAX_DIMENSION}
+   */
+  public IndexSchema(int dimension) {
+    if (dimension < 1 || dimension > IndexConfig.MAX_DIMENSION) {
+      throw new IllegalArgumentException(
+          "vector dimension must be in [1, " + IndexConfig.MAX_DIMENSION + "], got " + dimension);
+    }
+    this.dimension = dimension;
+  }
+
+  /** The vector dimension. */
+  public int dimension() {
+    return dimension;
+  }
+
+  /**
+   * The codec to write with: Lucene's default codec, with the HNSW parameters and quantisation of
+   * {@code config} for the vector field.
+   *
+   * <p>An anonymous subclass still records the default codec's name, and the per-field vector
+   * format is recorded under its own SPI name, so any reader with Lucene's default codec opens the
+   * index; no custom codec needs registering.
+   *
+   * @param config HNSW parameters and quantisation
+   * @return the codec
+   */
+  public static Codec codec(IndexConfig config) {
+    KnnVectorsFormat format =
+        switch (config.quantization()) {
+          case NONE -> new Lucene99HnswVectorsFormat(config.hnswM(), config.beamWidth());
+          case INT8 ->
+              new Lucene99HnswScalarQuantizedVectorsFormat(config.hnswM(), config.beamWidth());
+        };
+    return new Lucene103Codec() {
+      @Override
+      public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+        return VECTOR.equals(field) ? format : super.getKnnVectorsFormatForField(field);
+      }
+    };
+  }
+
+  /**
+   * Maps a Lucene {@link VectorSimilarityFunction#DOT_PRODUCT} score back to the cosine.
+   *
+   * @param luceneScore {@code (1 + dot) / 2}
+   * @return the dot product, which for unit vectors is the cosine, in [-1, 1]
+   */
+  public static float cosine(float luceneScore) {
+    return Math.max(-1f, Math.min(1f, 2f * luceneScore - 1f));
+  }
+
+  /**
+   * Builds the document of an image.
+   *
+   * @param record the image
+   * @param vector its L2-normalised embedding, of this schema's dimension
+   * @return the document
+   */
+  public Document document(ImageRecord record, float[] vector) {
+    checkVector(vector, "image vector of " + record.path());
+    Document doc = new Document();
+    doc.add(new KnnFloatVectorField(VECTOR, vector, SIMILARITY));
+    doc.add(new StringField(ID, record.id(), Field.Store.YES));
+    addKeyword(doc, PATH, record.path());
+    doc.add(new StoredField(FOLDER, record.folder()));
+    doc.add(new SortedDocValuesField(FOLDER, new BytesRef(record.folder())));
+    for (String folder : folderTree(record.folder())) {
+      doc.add(new StringField(FOLDER_TREE, folder, Field.Store.NO));
+    }
+    addLong(doc, SIZE, record.size());
+    addLong(doc, MTIME, record.mtime());
+    addKeyword(doc, HASH, record.hash());
+    ImageMetadata md = record.metadata();
+    addLong(doc, WIDTH, md.width());
+    addLong(doc, HEIGHT, md.height());
+    addKeyword(doc, FORMAT, md.format());
+    md.takenAt()
+        .ifPresent(
+            t -> {
+              long millis = t.toEpochMilli();
+              doc.add(new LongPoint(TAKEN_AT, millis));
+              addLong(doc, TAKEN_AT, millis);
+            });
+    md.cameraMake().ifPresent(v -> doc.add(new StringField(CAMERA_MAKE, v, Field.Store.YES)));
+    md.cameraModel().ifPresent(v -> doc.add(new StringField(CAMERA_MODEL, v, Field.Store.YES)));
+    md.gps()
+        .ifPresent(
+            g -> {
+              doc.add(new DoublePoint(GPS_LAT, g.latitude()));
+              doc.add(new StoredField(GPS_LAT, g.latitude()));
+              doc.add(new DoublePoint(GPS_LON, g.longitude()));
+              doc.add(new StoredField(GPS_LON, g.longitude()));
+            });
+    return doc;
+  }
+
+  /**
+   * Reads an image back from a document's stored fields.
+   *
+   * @param doc a document written by {@link #document}
+   * @return the image
+   */
+  public ImageRecord record(Document doc) {
+    Optional<GeoPoint> gps = Optional.empty();
+    IndexableField lat = doc.getField(GPS_LAT);
+    IndexableField lon = doc.getField(GPS_LON);
+    if (lat != null && lon != null) {
+      gps =
+          Optional.of(
+              new GeoPoint(lat.numericValue().doubleValue(), lon.numericValue().doubleValue()));
+    }
+    IndexableField taken = doc.getField(TAKEN_AT);
+    ImageMetadata md =
+        new ImageMetadata(
+            intValue(doc, WIDTH),
+            intValue(doc, HEIGHT),
+            doc.get(FORMAT) == null ? "" : doc.get(FORMAT),
+            taken == null
+                ? Optional.empty()
+                : Optional.of(Instant.ofEpochMilli(taken.numericValue().longValue())),
+            Optional.ofNullable(doc.get(CAMERA_MAKE)),
+            Optional.ofNullable(doc.get(CAMERA_MODEL)),
+            gps);
+    return new ImageRecord(
+        doc.get(ID),
+        doc.get(PATH),
+        doc.get(FOLDER),
+        doc.getField(SIZE).numericValue().longValue(),
+        doc.getField(MTIME).numericValue().longValue(),
+        doc.get(HASH),
+        md);
+  }
+
+  /**
+   * Throws if a vector has the wrong dimension, non-finite values or is not of unit length.
+   *
+   * @param vector the vector
+   * @param what what the vector is, for the message
+   */
+  public void checkVector(float[] vector, String what) {
+    if (vector.length != dimension) {
+      throw new IllegalArgumentException(
+          what
+              + ": vector dimension "
+              + vector.length
+              + " does not match index dimension "
+              + dimension);
+    }
+    double sum = 0;
+    for (float x : vector) {
+      sum += (double) x * x;
+    }
+    if (!(Math.abs(Math.sqrt(sum) - 1) <= 1e-3)) {
+      throw new IllegalArgumentException(
+          what + ": vector must be L2-normalised, its norm is " + Math.sqrt(sum));
+    }
+  }
+
+  /** The term that identifies an image's document. */
+  public Term pathTerm(String path) {
+    return new Term(PATH, path);
+  }
+
+  /** Matches the image with an id. */
+  public Query idQuery(String id) {
+    return new TermQuery(new Term(ID, id));
+  }
+
+  /** Matches images with a content hash. */
+  public Query hashQuery(String hash) {
+    return new TermQuery(new Term(HASH, hash));
+  }
+
+  /** Matches every image in a folder or below it. */
+  public Query folderQuery(String folder) {
+    return new TermQuery(new Term(FOLDER_TREE, folder));
+  }
+
+  /**
+   * The pre-filter of a vector search: folder and date restrictions, empty if there are none.
+   *
+   * @param filter the restrictions
+   * @return a query matching the allowed images, or empty to allow all
+   */
+  public Optional<Query> filterQuery(SearchFilter filter) {
+    BooleanQuery.Builder builder = new BooleanQuery.Builder();
+    boolean any = false;
+    if (filter.folder().isPresent()) {
+      builder.add(folderQuery(filter.folder().get()), BooleanClause.Occur.FILTER);
+      any = true;
+    }
+    if (filter.takenFrom().isPresent() || filter.takenTo().isPresent()) {
+      long from = filter.takenFrom().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
+      long to = filter.takenTo().map(Instant::toEpochMilli).orElse(Long.MAX_VALUE);
+      builder.add(LongPoint.newRangeQuery(TAKEN_AT, from, to), BooleanClause.Occur.FILTER);
+      any = true;
+    }
+    return any ? Optional.of(builder.build()) : Optional.empty();
+  }
+
+  /**
+   * A folder and all its ancestors, root first: {@code /a/b} gives {@code /}, {@code /a}, {@code
+   * /a/b}.
+   *
+   * @param folder an absolute folder path
+   * @return the folders
+   */
+  static List<String> folderTree(String folder) {
+    List<String> out = new ArrayList<>();
+    for (Path p = Path.of(folder); p != null; p = p.getParent()) {
+      out.add(0, p.toString());
+    }
+    return out;
+  }
+
+  private static void addKeyword(Document doc, String field, String value) {
+    doc.add(new StringField(field, value, Field.Store.YES));
+    doc.add(new SortedDocValuesField(field, new BytesRef(value)));
+  }
+
+  private static void addLong(Document doc, String field, long value) {
+    doc.add(new StoredField(field, value));
+    doc.add(new NumericDocValuesField(field, value));
+  }
+
+  private static int intValue(Document doc, String field) {
+    IndexableField f = doc.getField(field);
+    return f == null ? 0 : f.numericValue().intValue();
+  }
+}

@@ -1,0 +1,89 @@
+package dev.glimpse.core.index;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Restrictions on a vector search. Folder and date restrictions are applied inside the approximate
+ * nearest-neighbour search, so a narrow filter still returns up to {@code k} matching images; the
+ * score threshold is applied to the results.
+ *
+ * @param folder only images in this folder or any folder below it (absolute path)
+ * @param takenFrom only images taken at or after this instant (EXIF date; images without one are
+ *     excluded when either date bound is set)
+ * @param takenTo only images taken at or before this instant
+ * @param minScore only hits with a cosine score of at least this, in [-1, 1]
+ */
+public record SearchFilter(
+    Optional<String> folder,
+    Optional<Instant> takenFrom,
+    Optional<Instant> takenTo,
+    Optional<Float> minScore) {
+
+  /** No restriction. */
+  public static final SearchFilter NONE =
+      new SearchFilter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+
+  /** Validates the values and normalises the folder path. */
+  public SearchFilter {
+    Objects.requireNonNull(folder, "folder");
+    Objects.requireNonNull(takenFrom, "takenFrom");
+    Objects.requireNonNull(takenTo, "takenTo");
+    Objects.requireNonNull(minScore, "minScore");
+    folder = folder.map(SearchFilter::normaliseFolder);
+    if (takenFrom.isPresent() && takenTo.isPresent() && takenFrom.get().isAfter(takenTo.get())) {
+      throw new IllegalArgumentException(
+          "takenFrom " + takenFrom.get() + " is after takenTo " + takenTo.get());
+    }
+    minScore.ifPresent(
+        s -> {
+          if (!(s >= -1f && s <= 1f)) {
+            throw new IllegalArgumentException("minScore must be in [-1, 1], got " + s);
+          }
+        });
+  }
+
+  /**
+   * Returns a copy restricted to a folder and its descendants.
+   *
+   * @param folder an absolute folder path
+   * @return the new filter
+   */
+  public SearchFilter withFolder(String folder) {
+    return new SearchFilter(Optional.of(folder), takenFrom, takenTo, minScore);
+  }
+
+  /**
+   * Returns a copy restricted to images taken in {@code [from, to]}; either bound may be null.
+   *
+   * @param from earliest instant, inclusive, or null
+   * @param to latest instant, inclusive, or null
+   * @return the new filter
+   */
+  public SearchFilter withTakenBetween(Instant from, Instant to) {
+    return new SearchFilter(folder, Optional.ofNullable(from), Optional.ofNullable(to), minScore);
+  }
+
+  /**
+   * Returns a copy that drops hits scoring below a threshold.
+   *
+   * @param min the lowest cosine score kept, in [-1, 1]
+   * @return the new filter
+   */
+  public SearchFilter withMinScore(float min) {
+    return new SearchFilter(folder, takenFrom, takenTo, Optional.of(min));
+  }
+
+  private static String normaliseFolder(String folder) {
+    if (folder.isBlank()) {
+      throw new IllegalArgumentException("folder must not be blank");
+    }
+    Path path = Path.of(folder);
+    if (!path.isAbsolute()) {
+      throw new IllegalArgumentException("folder must be an absolute path, got " + folder);
+    }
+    return path.normalize().toString();
+  }
+}
