@@ -21,24 +21,31 @@ import java.util.Objects;
  * (DCT-scaled decode + the same preprocessing) on real files: CPU time of the calling thread, the
  * median over several runs after one warm-up, and how far apart the two outputs are.
  *
- * <p>Run: {@code java -cp core.jar dev.glimpse.core.bench.DecodeBenchmark [--runs N] FILE...}.
+ * <p>Run: {@code java -cp core.jar dev.glimpse.core.bench.DecodeBenchmark [--runs N]
+ * [--min-short-side PX] FILE...}.
  */
 public final class DecodeBenchmark {
 
   private final ClipPreprocessor preprocessor;
   private final ImageDecoder decoder;
   private final int runs;
+  private final int minShortSide;
 
   /**
    * Creates a benchmark.
    *
    * @param config the CLIP preprocessing to time
    * @param runs timed runs per file and path, positive (one untimed warm-up run comes first)
+   * @param minShortSide shorter side the fast path decodes to at least, e.g. the resize size
    */
-  public DecodeBenchmark(PreprocessConfig config, int runs) {
+  public DecodeBenchmark(PreprocessConfig config, int runs, int minShortSide) {
     if (runs <= 0) {
       throw new IllegalArgumentException("runs must be positive, got " + runs);
     }
+    if (minShortSide <= 0) {
+      throw new IllegalArgumentException("minShortSide must be positive, got " + minShortSide);
+    }
+    this.minShortSide = minShortSide;
     this.decoder = new ImageDecoder();
     this.preprocessor = new ClipPreprocessor(Objects.requireNonNull(config, "config"), decoder);
     this.runs = runs;
@@ -85,7 +92,6 @@ public final class DecodeBenchmark {
   public Result measure(Path file) throws IOException {
     byte[] bytes = Files.readAllBytes(file);
     String name = file.toString();
-    int minShortSide = preprocessor.config().shortestEdge();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long[] exactDecode = new long[runs];
     long[] exactTotal = new long[runs];
@@ -186,24 +192,27 @@ public final class DecodeBenchmark {
   /**
    * Measures the files named on the command line with CLIP ViT-B/32 preprocessing (224 px).
    *
-   * @param args {@code [--runs N] FILE...}
+   * @param args {@code [--runs N] [--min-short-side PX] FILE...}
    * @throws IOException if a file cannot be read or decoded
    */
   public static void main(String[] args) throws IOException {
     int runs = 7;
+    int minShortSide = 224;
     List<Path> files = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--runs") && i + 1 < args.length) {
         runs = Integer.parseInt(args[++i]);
+      } else if (args[i].equals("--min-short-side") && i + 1 < args.length) {
+        minShortSide = Integer.parseInt(args[++i]);
       } else {
         files.add(Path.of(args[i]));
       }
     }
     if (files.isEmpty()) {
-      System.err.println("usage: DecodeBenchmark [--runs N] FILE...");
+      System.err.println("usage: DecodeBenchmark [--runs N] [--min-short-side PX] FILE...");
       System.exit(2);
     }
-    DecodeBenchmark benchmark = new DecodeBenchmark(PreprocessConfig.clip(224), runs);
+    DecodeBenchmark benchmark = new DecodeBenchmark(PreprocessConfig.clip(224), runs, minShortSide);
     List<Result> results = new ArrayList<>();
     for (Path file : files) {
       results.add(benchmark.measure(file));
