@@ -50,6 +50,23 @@ final class DctScaledJpegDecoder {
     return AVAILABLE;
   }
 
+  /**
+   * Returns whether an EOI marker ({@code FF D9}) is among the last 4 KiB, i.e. the file is
+   * probably not truncated. Truncated files are left to ImageIO, which reports them precisely and
+   * without libjpeg printing a warning to standard error.
+   *
+   * @param jpeg the file's bytes
+   * @return false if no end marker is found near the end
+   */
+  static boolean hasEndMarker(byte[] jpeg) {
+    for (int i = jpeg.length - 2; i >= Math.max(2, jpeg.length - 4096); i--) {
+      if (jpeg[i] == (byte) 0xFF && jpeg[i + 1] == (byte) 0xD9) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Width, height and components of a JPEG from its header. */
   record Header(int width, int height, int components, boolean cmykOrYcck) {}
 

@@ -116,9 +116,10 @@ public final class ImageDecoder {
    *
    * <p>Baseline and progressive RGB or grey JPEGs are decoded with libjpeg-turbo's DCT scaling
    * (1/2, 1/4 or 1/8, like Pillow's {@code Image.draft()}), which skips most of the inverse DCT,
-   * colour conversion and upsampling work. Other formats, CMYK/YCCK JPEGs, JPEGs that libjpeg warns
-   * about (corrupt or truncated data), and machines without the native library take {@link
-   * #decode(byte[], String)}. The pixel limit and EXIF orientation apply as there.
+   * colour conversion and upsampling work. Other formats, CMYK/YCCK JPEGs, JPEGs without an end
+   * marker (truncated) or that libjpeg warns about (corrupt data; libjpeg prints one line to
+   * standard error for those), and machines without the native library take {@link #decode(byte[],
+   * String)}. The pixel limit and EXIF orientation apply as there.
    *
    * <p><b>Not bit-exact to the reference:</b> Pillow's CLIP transform does not call {@code
    * draft()}, so a {@link ClipPreprocessor} fed from this method differs slightly from the golden
@@ -150,7 +151,9 @@ public final class ImageDecoder {
       throw new IllegalArgumentException("minShortSide must be positive, got " + minShortSide);
     }
     String name = nameOf(nameForMessages);
-    if (detect(bytes, name) == ImageFormat.JPEG && DctScaledJpegDecoder.available()) {
+    if (detect(bytes, name) == ImageFormat.JPEG
+        && DctScaledJpegDecoder.available()
+        && DctScaledJpegDecoder.hasEndMarker(bytes)) {
       Optional<DecodedImage> image = decodeJpegScaled(bytes, name, minShortSide);
       if (image.isPresent()) {
         return orient(image.get(), bytes);

@@ -44,6 +44,13 @@ class DownscaledDecodeTest {
   }
 
   @Test
+  void jpegWithoutAnEndMarkerIsLeftToTheReferenceDecoder() {
+    byte[] jpeg = TestImages.encode(TestImages.halves(256, 256, Color.RED, Color.BLUE), "jpg");
+    assertTrue(DctScaledJpegDecoder.hasEndMarker(jpeg));
+    assertTrue(!DctScaledJpegDecoder.hasEndMarker(java.util.Arrays.copyOf(jpeg, jpeg.length - 2)));
+  }
+
+  @Test
   void smallJpegIsDecodedAtFullSize() throws IOException {
     byte[] jpeg = TestImages.encode(TestImages.halves(64, 48, Color.RED, Color.BLUE), "jpg");
     DecodedImage image = decoder.decodeDownscaled(jpeg, "small.jpg", 224);
