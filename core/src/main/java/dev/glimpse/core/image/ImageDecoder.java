@@ -1,10 +1,14 @@
 package dev.glimpse.core.image;
 
+import dev.glimpse.core.image.ImageDecodeException.Reason;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -31,9 +35,15 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *   <li>The EXIF orientation is applied (unless disabled); the reference does not do this.
  *   <li>Images with more than {@link #maxPixels()} pixels are refused from their header, before any
  *       pixel is decoded.
- *   <li>Every failure to decode (empty, truncated, unknown or corrupt data) is an {@link
- *       ImageDecodeException}.
+ *   <li>Every failure to decode (empty, truncated, unknown or corrupt data, a file that cannot be
+ *       read) is an {@link ImageDecodeException} with a {@link ImageDecodeException#reason()}.
+ *       HEIF, AVIF, JPEG XL and camera RAW files are recognised and refused as {@link
+ *       Reason#UNSUPPORTED_FORMAT}.
  * </ul>
+ *
+ * <p>{@link #decode} is the reference path (see {@link ClipPreprocessor}); {@link
+ * #decodeDownscaled} is the fast path for indexing, which lets the JPEG codec skip detail that the
+ * CLIP resize would throw away.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -97,8 +107,90 @@ public final class ImageDecoder {
    * @throws IOException if the file cannot be read
    */
   public DecodedImage decode(Path file) throws IOException {
+    return decode(read(file), file.toString());
+  }
+
+  /**
+   * Decodes an image file for indexing, at reduced resolution where the codec allows: the result's
+   * shorter side is still at least {@code minShortSide} (or the full image where it is smaller).
+   *
+   * <p>Baseline and progressive RGB or grey JPEGs are decoded with libjpeg-turbo's DCT scaling
+   * (1/2, 1/4 or 1/8, like Pillow's {@code Image.draft()}), which skips most of the inverse DCT,
+   * colour conversion and upsampling work. Other formats, CMYK/YCCK JPEGs, JPEGs without an end
+   * marker (truncated) or that libjpeg warns about (corrupt data; libjpeg prints one line to
+   * standard error for those), and machines without the native library take {@link #decode(byte[],
+   * String)}. The pixel limit and EXIF orientation apply as there.
+   *
+   * <p><b>Not bit-exact to the reference:</b> Pillow's CLIP transform does not call {@code
+   * draft()}, so a {@link ClipPreprocessor} fed from this method differs slightly from the golden
+   * outputs (DCT-domain averaging instead of part of the bicubic antialiasing, libjpeg-turbo
+   * instead of the JDK's libjpeg, and a resized size that can differ by a pixel).
+   *
+   * @param file the file
+   * @param minShortSide the smallest shorter side the caller needs, e.g. the CLIP resize size
+   * @return the decoded, upright image
+   * @throws ImageDecodeException if the file cannot be read or is not a decodable image
+   */
+  public DecodedImage decodeDownscaled(Path file, int minShortSide) throws ImageDecodeException {
+    return decodeDownscaled(read(file), file.toString(), minShortSide);
+  }
+
+  /**
+   * Decodes an encoded image held in memory at reduced resolution where the codec allows; see
+   * {@link #decodeDownscaled(Path, int)}.
+   *
+   * @param bytes the encoded image
+   * @param nameForMessages how to name the image in exception messages, e.g. its path
+   * @param minShortSide the smallest shorter side the caller needs, positive
+   * @return the decoded, upright image
+   * @throws ImageDecodeException if the content is not a decodable image or is too large
+   */
+  public DecodedImage decodeDownscaled(byte[] bytes, String nameForMessages, int minShortSide)
+      throws ImageDecodeException {
+    if (minShortSide <= 0) {
+      throw new IllegalArgumentException("minShortSide must be positive, got " + minShortSide);
+    }
+    String name = nameOf(nameForMessages);
+    if (detect(bytes, name) == ImageFormat.JPEG
+        && DctScaledJpegDecoder.available()
+        && DctScaledJpegDecoder.hasEndMarker(bytes)) {
+      Optional<DecodedImage> image = decodeJpegScaled(bytes, name, minShortSide);
+      if (image.isPresent()) {
+        return orient(image.get(), bytes);
+      }
+    }
+    return decode(bytes, name);
+  }
+
+  private Optional<DecodedImage> decodeJpegScaled(byte[] bytes, String name, int minShortSide)
+      throws ImageDecodeException {
+    Optional<DctScaledJpegDecoder.Header> header = DctScaledJpegDecoder.header(bytes);
+    if (header.isEmpty() || header.get().cmykOrYcck() || header.get().components() == 4) {
+      return Optional.empty();
+    }
+    int width = header.get().width();
+    int height = header.get().height();
+    checkSize(width, height, name);
+    int reduction = DctScaledJpegDecoder.reductionFor(Math.min(width, height), minShortSide);
+    try {
+      return DctScaledJpegDecoder.decode(bytes, reduction);
+    } catch (OutOfMemoryError e) {
+      throw tooLargeForMemory(name, e);
+    }
+  }
+
+  private static byte[] read(Path file) throws ImageDecodeException {
     Objects.requireNonNull(file, "file");
-    return decode(Files.readAllBytes(file), file.toString());
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new ImageDecodeException(Reason.VANISHED, file + ": file does not exist", e);
+    } catch (AccessDeniedException e) {
+      throw new ImageDecodeException(Reason.UNREADABLE, file + ": permission denied", e);
+    } catch (IOException | OutOfMemoryError e) {
+      throw new ImageDecodeException(
+          Reason.UNREADABLE, file + ": cannot read file: " + describe(e), e);
+    }
   }
 
   /**
@@ -110,23 +202,56 @@ public final class ImageDecoder {
    * @throws ImageDecodeException if the content is not a decodable image or is too large
    */
   public DecodedImage decode(byte[] bytes, String nameForMessages) throws ImageDecodeException {
-    Objects.requireNonNull(bytes, "bytes");
-    String name = nameForMessages == null ? "<image>" : nameForMessages;
-    if (bytes.length == 0) {
-      throw new ImageDecodeException(name + ": empty file (0 bytes)");
-    }
+    String name = nameOf(nameForMessages);
+    detect(bytes, name);
     DecodedImage image;
     try {
       image = decodePixels(bytes, name);
     } catch (ImageDecodeException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw new ImageDecodeException(name + ": cannot decode image: " + describe(e), e);
+      Reason reason = endsEarly(e) ? Reason.TRUNCATED : Reason.CORRUPT;
+      throw new ImageDecodeException(reason, name + ": cannot decode image: " + describe(e), e);
+    } catch (OutOfMemoryError e) {
+      throw tooLargeForMemory(name, e);
     }
-    if (applyExifOrientation) {
-      image = ExifOrientation.apply(image, ExifOrientation.read(bytes));
+    return orient(image, bytes);
+  }
+
+  private static String nameOf(String nameForMessages) {
+    return nameForMessages == null ? "<image>" : nameForMessages;
+  }
+
+  /** Refuses empty input and recognised formats that cannot be decoded here. */
+  private static ImageFormat detect(byte[] bytes, String name) throws ImageDecodeException {
+    Objects.requireNonNull(bytes, "bytes");
+    if (bytes.length == 0) {
+      throw new ImageDecodeException(Reason.EMPTY, name + ": empty file (0 bytes)");
     }
-    return image;
+    ImageFormat format = ImageFormat.detect(bytes);
+    if (format.knownButUnsupported()) {
+      throw new ImageDecodeException(
+          Reason.UNSUPPORTED_FORMAT, name + ": " + format + " images are not supported");
+    }
+    return format;
+  }
+
+  private DecodedImage orient(DecodedImage image, byte[] bytes) {
+    return applyExifOrientation ? ExifOrientation.apply(image, ExifOrientation.read(bytes)) : image;
+  }
+
+  private static ImageDecodeException tooLargeForMemory(String name, OutOfMemoryError e) {
+    return new ImageDecodeException(
+        Reason.TOO_MANY_PIXELS, name + ": not enough memory to decode the image", e);
+  }
+
+  private static boolean endsEarly(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof EOFException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private DecodedImage decodePixels(byte[] bytes, String name) throws IOException {
@@ -135,7 +260,7 @@ public final class ImageDecoder {
       readers = readersFor(probe);
     }
     if (readers.isEmpty()) {
-      throw new ImageDecodeException(name + ": not a recognised image format");
+      throw new ImageDecodeException(Reason.NOT_AN_IMAGE, name + ": not a recognised image format");
     }
     try {
       for (ImageReader reader : readers) {
@@ -152,6 +277,7 @@ public final class ImageDecoder {
       readers.forEach(ImageReader::dispose);
     }
     throw new ImageDecodeException(
+        Reason.UNSUPPORTED_FORMAT,
         name + ": unsupported image type (" + readers.get(0).getFormatName() + ")");
   }
 
@@ -176,14 +302,18 @@ public final class ImageDecoder {
   }
 
   private void checkSize(ImageReader reader, String name) throws IOException {
-    int width = reader.getWidth(0);
-    int height = reader.getHeight(0);
+    checkSize(reader.getWidth(0), reader.getHeight(0), name);
+  }
+
+  private void checkSize(int width, int height, String name) throws ImageDecodeException {
     if (width <= 0 || height <= 0) {
-      throw new ImageDecodeException(name + ": invalid image dimensions " + width + "x" + height);
+      throw new ImageDecodeException(
+          Reason.CORRUPT, name + ": invalid image dimensions " + width + "x" + height);
     }
     long pixels = (long) width * height;
     if (pixels > maxPixels) {
       throw new ImageDecodeException(
+          Reason.TOO_MANY_PIXELS,
           name
               + ": image is "
               + width
@@ -207,7 +337,8 @@ public final class ImageDecoder {
     BufferedImage image = reader.read(0, param);
     for (String warning : warnings) {
       if (isTruncation(warning)) {
-        throw new ImageDecodeException(name + ": image data is truncated (" + warning + ")");
+        throw new ImageDecodeException(
+            Reason.TRUNCATED, name + ": image data is truncated (" + warning + ")");
       }
     }
     return RasterSamples.toDecodedImage(image);

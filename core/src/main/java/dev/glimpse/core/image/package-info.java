@@ -13,5 +13,13 @@
  *       side, truncated long side, round-half-to-even centre crop), converts to RGB and normalises
  *       into a CHW float array, as configured by {@link dev.glimpse.core.image.PreprocessConfig}.
  * </ol>
+ *
+ * <p>For indexing, {@link dev.glimpse.core.image.ImageDecoder#decodeDownscaled} decodes large JPEGs
+ * at 1/2, 1/4 or 1/8 size with libjpeg-turbo's DCT scaling (what Pillow's {@code draft()} does,
+ * native code shipped inside the Leptonica jar), 6 to 16 times less CPU on 12 MP photos; its output
+ * is close to, not bit-exact with, the reference. {@link dev.glimpse.core.image.ImageFormat}
+ * recognises formats by content, so that HEIF, AVIF, JPEG XL and camera RAW files are refused with
+ * {@link dev.glimpse.core.image.ImageDecodeException.Reason#UNSUPPORTED_FORMAT} rather than as
+ * garbage.
  */
 package dev.glimpse.core.image;

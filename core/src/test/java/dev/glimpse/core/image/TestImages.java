@@ -103,4 +103,27 @@ final class TestImages {
     out.putInt(13).put(ihdr.array()).putInt((int) crc.getValue());
     return out.array();
   }
+
+  /** A CMYK JPEG (4 components, Adobe marker): left half no ink (white), right half cyan. */
+  static byte[] cmykJpeg(int width, int height) throws IOException {
+    java.awt.image.WritableRaster cmyk =
+        java.awt.image.WritableRaster.createInterleavedRaster(
+            java.awt.image.DataBuffer.TYPE_BYTE, width, height, 4, null);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        // Adobe CMYK stores ink inverted
+        cmyk.setPixel(
+            x, y, x < width / 2 ? new int[] {255, 255, 255, 255} : new int[] {0, 255, 255, 255});
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    try (var stream = ImageIO.createImageOutputStream(out)) {
+      writer.setOutput(stream);
+      writer.write(null, new javax.imageio.IIOImage(cmyk, null, null), null);
+    } finally {
+      writer.dispose();
+    }
+    return withAdobeCmykMarker(out.toByteArray());
+  }
 }
