@@ -12,6 +12,9 @@ import picocli.CommandLine.Command;
     subcommands = {
       EmbedCommand.class,
       ClassifyCommand.class,
+      IndexCommand.class,
+      SearchCommand.class,
+      StatusCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     },

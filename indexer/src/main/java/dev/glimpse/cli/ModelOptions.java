@@ -7,7 +7,10 @@ import dev.glimpse.core.hub.HubConfig;
 import dev.glimpse.core.hub.HubException;
 import dev.glimpse.core.hub.ModelLocator;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The {@code --model} option shared by commands that run CLIP. */
@@ -17,18 +20,58 @@ final class ModelOptions {
   @Option(
       names = "--model",
       paramLabel = "ID|DIR",
-      defaultValue = DEFAULT_MODEL,
       description =
           "A model directory (Hugging Face or open_clip layout) or a hub id org/name[@revision]."
-              + " Default: ${DEFAULT-VALUE}.")
+              + " Default: "
+              + DEFAULT_MODEL
+              + " (for an existing index: the index's model).")
   String model;
 
-  /** Finds (downloading if needed) and loads the model, reporting downloads on {@code err}. */
-  ClipModel load(PrintWriter err, java.util.Map<String, String> env)
+  /** The model given on the command line, if any. */
+  Optional<String> explicit() {
+    return Optional.ofNullable(model);
+  }
+
+  /** The model given, or the default. */
+  String idOrDefault() {
+    return model == null ? DEFAULT_MODEL : model;
+  }
+
+  /** Finds (downloading if needed) and loads the model given or the default. */
+  ClipModel load(PrintWriter err, Map<String, String> env)
+      throws HubException, CheckpointException {
+    return load(idOrDefault(), err, env).model();
+  }
+
+  /** A loaded model and where it came from. */
+  record Loaded(String id, Path dir, ClipModel model) {
+    /** A stable name for the index manifest: hub ids as given, directories made absolute. */
+    String canonicalId() {
+      return Files.isDirectory(Path.of(id))
+          ? Path.of(id).toAbsolutePath().normalize().toString()
+          : id;
+    }
+
+    /** The hub commit the files came from, when they came from the hub cache. */
+    Optional<String> commit() {
+      Path parent = dir.getParent();
+      String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+      if (parent != null
+          && parent.getFileName() != null
+          && parent.getFileName().toString().equals("snapshots")
+          && name.matches("[0-9a-f]{40}")) {
+        return Optional.of(name);
+      }
+      return Optional.empty();
+    }
+  }
+
+  /** Finds (downloading if needed) and loads a model by id or directory. */
+  static Loaded load(String id, PrintWriter err, Map<String, String> env)
       throws HubException, CheckpointException {
     Path dir =
         new ModelLocator(HubConfig.fromEnvironment(env))
-            .locate(model, new ConsoleProgress(err, System.console() != null));
-    return ClipModel.load(ClipCheckpoint.open(dir));
+            .locate(id, new ConsoleProgress(err, Terminal.stderrIsTerminal()));
+    return new Loaded(id, dir, ClipModel.load(ClipCheckpoint.open(dir)));
   }
 }

@@ -1,0 +1,600 @@
+package dev.glimpse.core.indexing;
+
+import dev.glimpse.core.image.ClipPreprocessor;
+import dev.glimpse.core.image.DecodedImage;
+import dev.glimpse.core.image.ImageDecodeException;
+import dev.glimpse.core.image.ImageDecoder;
+import dev.glimpse.core.index.ContentHash;
+import dev.glimpse.core.index.FileState;
+import dev.glimpse.core.index.ImageMetadata;
+import dev.glimpse.core.index.ImageRecord;
+import dev.glimpse.core.index.MetadataReader;
+import dev.glimpse.core.index.VectorStore;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Turns photo folders into index entries, incrementally.
+ *
+ * <p>Stages, each on its own named thread(s), joined by bounded queues so memory stays flat however
+ * many photos there are:
+ *
+ * <ol>
+ *   <li>the walker lists files and drops those whose size and mtime match the index;
+ *   <li>decode workers read, hash, reuse the vector of identical content when the index has it,
+ *       otherwise decode (downscaled where the codec can) and preprocess;
+ *   <li>the encoder batches preprocessed images through the model;
+ *   <li>the writer upserts records and vectors and commits every N images and T seconds.
+ * </ol>
+ *
+ * <p>Files that cannot be indexed are skipped, counted and named; they never stop the run. After
+ * the walk, indexed files under the roots that no longer exist are removed, except under folders
+ * that could not be listed. A crash loses at most the work since the last commit: the next run
+ * finds committed files unchanged and redoes the rest, without duplicates (the path is the key).
+ */
+public final class ImageIndexer {
+  private static final Duration PROGRESS_EVERY = Duration.ofMillis(500);
+
+  private final ImageEncoder encoder;
+  private final VectorStore store;
+  private final IndexingOptions options;
+  private final ImageDecoder decoder;
+  private final ClipPreprocessor preprocessor;
+  private final IndexingListener listener;
+  private final Set<Path> excluded;
+
+  // Run state; one run per instance.
+  private final AtomicLong discovered = new AtomicLong();
+  private final AtomicLong processed = new AtomicLong();
+  private final AtomicLong indexed = new AtomicLong();
+  private final AtomicLong unchanged = new AtomicLong();
+  private final AtomicLong reused = new AtomicLong();
+  private final AtomicLong removed = new AtomicLong();
+  private final ConcurrentLinkedQueue<SkippedFile> skips = new ConcurrentLinkedQueue<>();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final Map<String, String> claimedHashes = new ConcurrentHashMap<>();
+  private volatile boolean walkDone;
+  private boolean used;
+
+  /**
+   * @param encoder the model's image tower; unused in a dry run
+   * @param store the index to update
+   * @param decoder the image decoder (its pixel limit applies)
+   * @param excluded folders never to walk into, such as the index itself
+   */
+  public ImageIndexer(
+      ImageEncoder encoder,
+      VectorStore store,
+      IndexingOptions options,
+      ImageDecoder decoder,
+      Set<Path> excluded,
+      IndexingListener listener) {
+    this.encoder = encoder;
+    this.store = store;
+    this.options = options;
+    this.decoder = decoder;
+    this.preprocessor = new ClipPreprocessor(encoder.preprocess(), decoder);
+    this.excluded = Set.copyOf(excluded);
+    this.listener = listener;
+  }
+
+  /** Runs the job. Throws only when the index cannot be read or written, or the model fails. */
+  public synchronized IndexingSummary run() throws IOException, InterruptedException {
+    if (used) {
+      throw new IllegalStateException("an ImageIndexer runs once");
+    }
+    used = true;
+    long start = System.nanoTime();
+    Map<String, FileState> existing = new HashMap<>();
+    for (Path root : options.roots()) {
+      existing.putAll(store.filesUnder(root));
+    }
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    Thread reporter =
+        Thread.ofPlatform().name("glimpse-progress").daemon().start(() -> report(start));
+    Set<Path> incomplete;
+    try {
+      incomplete = options.dryRun() ? dryRun(existing, seen) : pipeline(existing, seen);
+    } finally {
+      walkDone = true;
+      reporter.interrupt();
+      reporter.join();
+    }
+    removeDeleted(existing, seen, incomplete);
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    IndexingSummary summary = summary(elapsed);
+    if (!options.dryRun()) {
+      store.commit(RunRecord.of(summary));
+    }
+    listener.progress(snapshot(start));
+    return summary;
+  }
+
+  private Set<Path> pipeline(Map<String, FileState> existing, Set<String> seen)
+      throws IOException, InterruptedException {
+    int workers = options.decodeThreads();
+    int batch = options.batchSize();
+    BlockingQueue<Object> work = new ArrayBlockingQueue<>(workers * 8 + 64);
+    BlockingQueue<Object> prepared = new ArrayBlockingQueue<>(batch * 2);
+    BlockingQueue<Object> writes = new ArrayBlockingQueue<>(batch * 4);
+    AtomicInteger liveWorkers = new AtomicInteger(workers);
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < workers; i++) {
+      threads.add(
+          Thread.ofPlatform()
+              .name("glimpse-decode-" + i)
+              .start(guard(() -> decodeLoop(work, prepared, writes, existing, liveWorkers))));
+    }
+    threads.add(
+        Thread.ofPlatform()
+            .name("glimpse-encode")
+            .start(guard(() -> encodeLoop(prepared, writes))));
+    threads.add(Thread.ofPlatform().name("glimpse-write").start(guard(() -> writeLoop(writes))));
+    Set<Path> incomplete = Set.of();
+    try {
+      incomplete =
+          new FileWalker(options.includeHidden(), excluded)
+              .walk(
+                  options.roots(),
+                  c -> {
+                    if (admit(c, existing, seen)) {
+                      put(work, c);
+                    }
+                  },
+                  this::skip);
+    } catch (RuntimeException | IOException e) {
+      failure.compareAndSet(null, e);
+    } finally {
+      walkDone = true;
+      for (int i = 0; i < workers; i++) {
+        putUnlessFailed(work, Pill.INSTANCE);
+      }
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    rethrowFailure();
+    return incomplete;
+  }
+
+  /** Walker side: decides from size and mtime alone whether a file needs work. */
+  private boolean admit(FileWalker.Candidate c, Map<String, FileState> existing, Set<String> seen) {
+    String path = c.path().toString();
+    seen.add(path);
+    discovered.incrementAndGet();
+    if (c.size() > options.maxFileBytes()) {
+      skip(new SkippedFile(path, SkipReason.TOO_LARGE, c.size() + " bytes"));
+      return false;
+    }
+    FileState state = existing.get(path);
+    if (state != null && state.size() == c.size() && state.mtime() == c.mtime()) {
+      unchanged.incrementAndGet();
+      processed.incrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  private void decodeLoop(
+      BlockingQueue<Object> work,
+      BlockingQueue<Object> prepared,
+      BlockingQueue<Object> writes,
+      Map<String, FileState> existing,
+      AtomicInteger liveWorkers)
+      throws Exception {
+    try {
+      while (true) {
+        Object item = work.take();
+        if (item == Pill.INSTANCE || failure.get() != null) {
+          break;
+        }
+        decodeOne((FileWalker.Candidate) item, prepared, writes, existing);
+      }
+    } finally {
+      if (liveWorkers.decrementAndGet() == 0) {
+        putUnlessFailed(prepared, Pill.INSTANCE);
+      }
+    }
+  }
+
+  private void decodeOne(
+      FileWalker.Candidate c,
+      BlockingQueue<Object> prepared,
+      BlockingQueue<Object> writes,
+      Map<String, FileState> existing)
+      throws IOException, InterruptedException {
+    Path file = c.path();
+    String path = file.toString();
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      skip(new SkippedFile(path, SkipReason.VANISHED, e.toString()));
+      return;
+    } catch (AccessDeniedException e) {
+      skip(new SkippedFile(path, SkipReason.UNREADABLE, e.toString()));
+      return;
+    } catch (IOException | OutOfMemoryError e) {
+      skip(new SkippedFile(path, SkipReason.UNREADABLE, e.toString()));
+      return;
+    }
+    if (bytes.length == 0) {
+      skip(new SkippedFile(path, SkipReason.EMPTY, "zero bytes"));
+      return;
+    }
+    String hash = ContentHash.of(bytes);
+    FileState state = existing.get(path);
+    if (state != null && state.hash().equals(hash)) {
+      // Touched, not changed: keep the vector and metadata, record the new mtime.
+      Optional<ImageRecord> old = store.getByPath(path);
+      Optional<float[]> vector = store.vectorByHash(hash);
+      if (old.isPresent() && vector.isPresent()) {
+        ImageRecord r = ImageRecord.of(file, bytes.length, c.mtime(), hash, old.get().metadata());
+        put(writes, new Write(r, vector.get(), Outcome.UNCHANGED));
+        return;
+      }
+    }
+    ImageMetadata metadata = MetadataReader.read(bytes);
+    ImageRecord record = ImageRecord.of(file, bytes.length, c.mtime(), hash, metadata);
+    if (claimedHashes.putIfAbsent(hash, path) != null) {
+      put(writes, new Duplicate(record));
+      return;
+    }
+    Optional<float[]> known = store.vectorByHash(hash);
+    if (known.isPresent()) {
+      put(writes, new Write(record, known.get(), Outcome.REUSED));
+      return;
+    }
+    float[] pixels;
+    try {
+      DecodedImage image =
+          decoder.decodeDownscaled(bytes, path, encoder.preprocess().shortestEdge());
+      pixels = preprocessor.preprocess(image);
+    } catch (ImageDecodeException e) {
+      SkippedFile s = new SkippedFile(path, SkipReason.of(e.reason()), e.getMessage());
+      skip(s);
+      put(writes, new Failed(hash, s.reason()));
+      return;
+    } catch (RuntimeException | OutOfMemoryError e) {
+      SkippedFile s = new SkippedFile(path, SkipReason.CORRUPT, e.toString());
+      skip(s);
+      put(writes, new Failed(hash, s.reason()));
+      return;
+    }
+    put(prepared, new Prepared(record, pixels));
+  }
+
+  private void encodeLoop(BlockingQueue<Object> prepared, BlockingQueue<Object> writes)
+      throws InterruptedException {
+    int batch = options.batchSize();
+    int per = encoder.preprocess().outputLength();
+    List<Prepared> items = new ArrayList<>(batch);
+    boolean done = false;
+    try {
+      while (!done) {
+        Object first = prepared.take();
+        if (first == Pill.INSTANCE) {
+          break;
+        }
+        items.add((Prepared) first);
+        while (items.size() < batch) {
+          Object next = prepared.poll(50, TimeUnit.MILLISECONDS);
+          if (next == null) {
+            break;
+          }
+          if (next == Pill.INSTANCE) {
+            done = true;
+            break;
+          }
+          items.add((Prepared) next);
+        }
+        float[] pixels = new float[items.size() * per];
+        for (int i = 0; i < items.size(); i++) {
+          System.arraycopy(items.get(i).pixels(), 0, pixels, i * per, per);
+        }
+        float[][] vectors = encoder.encode(pixels, items.size());
+        for (int i = 0; i < items.size(); i++) {
+          put(writes, new Write(items.get(i).record(), vectors[i], Outcome.INDEXED));
+        }
+        items.clear();
+      }
+    } finally {
+      putUnlessFailed(writes, Pill.INSTANCE);
+    }
+  }
+
+  private void writeLoop(BlockingQueue<Object> writes) throws IOException, InterruptedException {
+    Map<String, List<ImageRecord>> waiting = new HashMap<>();
+    Map<String, SkipReason> failedHashes = new HashMap<>();
+    long sinceCommit = 0;
+    long lastCommit = System.nanoTime();
+    while (true) {
+      Object op = writes.take();
+      if (op == Pill.INSTANCE) {
+        break;
+      }
+      if (failure.get() != null) {
+        continue; // drain so producers do not block; the run is failing
+      }
+      switch (op) {
+        case Write w -> {
+          store.upsert(w.record(), w.vector());
+          count(w.outcome());
+          sinceCommit++;
+          for (ImageRecord dup : waiting.getOrDefault(w.record().hash(), List.of())) {
+            store.upsert(dup, w.vector());
+            count(Outcome.REUSED);
+            sinceCommit++;
+          }
+          waiting.remove(w.record().hash());
+        }
+        case Duplicate d -> {
+          SkipReason failed = failedHashes.get(d.record().hash());
+          if (failed != null) {
+            skip(new SkippedFile(d.record().path(), failed, "same content as a skipped file"));
+            break;
+          }
+          store.refresh();
+          Optional<float[]> v = store.vectorByHash(d.record().hash());
+          if (v.isPresent()) {
+            store.upsert(d.record(), v.get());
+            count(Outcome.REUSED);
+            sinceCommit++;
+          } else {
+            waiting.computeIfAbsent(d.record().hash(), h -> new ArrayList<>()).add(d.record());
+          }
+        }
+        case Failed f -> {
+          failedHashes.put(f.hash(), f.reason());
+          for (ImageRecord dup : waiting.getOrDefault(f.hash(), List.of())) {
+            skip(new SkippedFile(dup.path(), f.reason(), "same content as a skipped file"));
+          }
+          waiting.remove(f.hash());
+        }
+        default -> throw new IllegalStateException("unexpected " + op);
+      }
+      long now = System.nanoTime();
+      if (sinceCommit >= options.commitEvery()
+          || (sinceCommit > 0 && now - lastCommit >= options.commitInterval().toNanos())) {
+        store.commit(Map.of());
+        sinceCommit = 0;
+        lastCommit = now;
+      }
+    }
+  }
+
+  private Set<Path> dryRun(Map<String, FileState> existing, Set<String> seen) throws IOException {
+    return new FileWalker(options.includeHidden(), excluded)
+        .walk(
+            options.roots(),
+            c -> {
+              if (!admit(c, existing, seen)) {
+                return;
+              }
+              try {
+                String hash = ContentHash.of(c.path());
+                FileState state = existing.get(c.path().toString());
+                if (state != null && state.hash().equals(hash)) {
+                  count(Outcome.UNCHANGED);
+                } else if (claimedHashes.putIfAbsent(hash, c.path().toString()) != null
+                    || store.vectorByHash(hash).isPresent()) {
+                  count(Outcome.REUSED);
+                } else {
+                  count(Outcome.INDEXED);
+                }
+              } catch (NoSuchFileException e) {
+                skip(new SkippedFile(c.path().toString(), SkipReason.VANISHED, e.toString()));
+              } catch (IOException e) {
+                skip(new SkippedFile(c.path().toString(), SkipReason.UNREADABLE, e.toString()));
+              }
+            },
+            this::skip);
+  }
+
+  private void removeDeleted(
+      Map<String, FileState> existing, Set<String> seen, Set<Path> incomplete) throws IOException {
+    for (String path : existing.keySet()) {
+      if (seen.contains(path) || underAny(Path.of(path), incomplete)) {
+        continue;
+      }
+      if (!options.dryRun()) {
+        store.delete(path);
+      }
+      removed.incrementAndGet();
+    }
+  }
+
+  private static boolean underAny(Path p, Set<Path> folders) {
+    for (Path f : folders) {
+      if (p.startsWith(f)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void count(Outcome o) {
+    switch (o) {
+      case INDEXED -> indexed.incrementAndGet();
+      case UNCHANGED -> unchanged.incrementAndGet();
+      case REUSED -> reused.incrementAndGet();
+    }
+    processed.incrementAndGet();
+  }
+
+  private void skip(SkippedFile s) {
+    skips.add(s);
+    if (s.reason() != SkipReason.UNREADABLE_FOLDER && s.reason() != SkipReason.LINK_LOOP) {
+      processed.incrementAndGet();
+    }
+  }
+
+  private IndexingSummary summary(Duration elapsed) {
+    Map<SkipReason, Long> byReason = new EnumMap<>(SkipReason.class);
+    List<SkippedFile> files = new ArrayList<>(skips);
+    for (SkippedFile s : files) {
+      byReason.merge(s.reason(), 1L, Long::sum);
+    }
+    return new IndexingSummary(
+        indexed.get(),
+        unchanged.get(),
+        reused.get(),
+        removed.get(),
+        byReason,
+        files,
+        elapsed,
+        options.dryRun());
+  }
+
+  private IndexingProgress snapshot(long start) {
+    return new IndexingProgress(
+        discovered.get(),
+        walkDone,
+        processed.get(),
+        indexed.get(),
+        skips.size(),
+        System.nanoTime() - start);
+  }
+
+  private void report(long start) {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        Thread.sleep(PROGRESS_EVERY.toMillis());
+        listener.progress(snapshot(start));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void put(BlockingQueue<Object> q, Object item) {
+    try {
+      while (!q.offer(item, 100, TimeUnit.MILLISECONDS)) {
+        if (failure.get() != null) {
+          throw new RunFailedException();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RunFailedException();
+    }
+  }
+
+  /** End-of-stream markers must get through unless the run already failed. */
+  private void putUnlessFailed(BlockingQueue<Object> q, Object item) {
+    try {
+      put(q, item);
+    } catch (RunFailedException e) {
+      // The run is failing; consumers check the failure flag and stop on their own.
+    }
+  }
+
+  private Runnable guard(ThrowingRunnable body) {
+    return () -> {
+      try {
+        body.run();
+      } catch (RunFailedException e) {
+        // Another stage failed first; its failure is the one reported.
+      } catch (Throwable t) {
+        failure.compareAndSet(null, t);
+      }
+    };
+  }
+
+  private void rethrowFailure() throws IOException {
+    Throwable t = failure.get();
+    if (t == null) {
+      return;
+    }
+    if (t instanceof IOException io) {
+      throw io;
+    }
+    if (t instanceof RuntimeException re) {
+      throw re;
+    }
+    if (t instanceof Error err) {
+      throw err;
+    }
+    throw new IOException("indexing failed: " + t, t);
+  }
+
+  @FunctionalInterface
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  /** Thrown inside stages to unwind after another stage failed. */
+  private static final class RunFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RunFailedException() {
+      super(null, null, false, false);
+    }
+  }
+
+  private enum Pill {
+    INSTANCE
+  }
+
+  private enum Outcome {
+    INDEXED,
+    UNCHANGED,
+    REUSED
+  }
+
+  private record Prepared(ImageRecord record, float[] pixels) {}
+
+  private record Write(ImageRecord record, float[] vector, Outcome outcome) {}
+
+  private record Duplicate(ImageRecord record) {}
+
+  private record Failed(String hash, SkipReason reason) {}
+
+  /** The run summary stored in the index's commit data. */
+  static final class RunRecord {
+    private RunRecord() {}
+
+    static Map<String, String> of(IndexingSummary s) {
+      Map<String, String> m = new LinkedHashMap<>();
+      m.put("lastRunFinished", java.time.Instant.now().toString());
+      m.put("lastRunIndexed", Long.toString(s.indexed()));
+      m.put("lastRunUnchanged", Long.toString(s.unchanged()));
+      m.put("lastRunReused", Long.toString(s.reused()));
+      m.put("lastRunRemoved", Long.toString(s.removed()));
+      m.put(
+          "lastRunSeconds",
+          String.format(java.util.Locale.ROOT, "%.1f", s.elapsed().toMillis() / 1e3));
+      StringBuilder skipped = new StringBuilder();
+      s.skipped()
+          .forEach(
+              (k, v) ->
+                  skipped
+                      .append(skipped.isEmpty() ? "" : ",")
+                      .append(k.label())
+                      .append('=')
+                      .append(v));
+      m.put("lastRunSkipped", skipped.toString());
+      return m;
+    }
+  }
+}

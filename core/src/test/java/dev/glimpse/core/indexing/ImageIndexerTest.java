@@ -1,0 +1,266 @@
+package dev.glimpse.core.indexing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.glimpse.core.clip.ClipModel;
+import dev.glimpse.core.image.ImageDecoder;
+import dev.glimpse.core.index.ImageRecord;
+import dev.glimpse.core.index.IndexConfig;
+import dev.glimpse.core.index.LuceneVectorStore;
+import dev.glimpse.core.index.ModelManifest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageIndexerTest {
+  private static ClipModel model;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void load() throws Exception {
+    model = IndexFixtures.tinyModel();
+  }
+
+  @AfterAll
+  static void close() {
+    model.close();
+  }
+
+  private IndexConfig config() {
+    return IndexConfig.forModel(
+        new ModelManifest("tiny-clip-hf", Optional.empty(), 32, "clip(64)", "test"));
+  }
+
+  private IndexingSummary index(Path index, IndexFixtures.CountingEncoder encoder, Path... roots)
+      throws Exception {
+    IndexingOptions options =
+        new IndexingOptions(
+            List.of(roots), 4, 2, false, 5, Duration.ofSeconds(30), false, 50L << 20);
+    try (LuceneVectorStore store = LuceneVectorStore.open(index, config())) {
+      return new ImageIndexer(
+              encoder, store, options, new ImageDecoder(), Set.of(index), IndexingListener.NONE)
+          .run();
+    }
+  }
+
+  private static long count(Path index) throws IOException {
+    try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(index)) {
+      return store.stats().images();
+    }
+  }
+
+  private static byte[] pngHeaderClaiming(int width, int height) {
+    // Signature + IHDR chunk only: the decoder must refuse it from the header, before decoding.
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 25);
+    b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    b.putInt(13).put("IHDR".getBytes(StandardCharsets.US_ASCII));
+    b.putInt(width)
+        .putInt(height)
+        .put((byte) 8)
+        .put((byte) 2)
+        .put((byte) 0)
+        .put((byte) 0)
+        .put((byte) 0);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(b.array(), 12, 17);
+    b.putInt((int) crc.getValue());
+    return b.array();
+  }
+
+  @Test
+  void indexes_real_photos_and_skips_bad_files_by_reason() throws Exception {
+    Path photos = tmp.resolve("photos");
+    List<Path> good = IndexFixtures.copySamples(photos, 10);
+    Path bad = Files.createDirectories(photos.resolve("bad"));
+    Files.write(bad.resolve("empty.jpg"), new byte[0]);
+    byte[] jpeg = Files.readAllBytes(good.get(1));
+    Files.write(bad.resolve("truncated.jpg"), java.util.Arrays.copyOf(jpeg, jpeg.length / 3));
+    Files.writeString(bad.resolve("notes.txt"), "not a photo");
+    Files.writeString(bad.resolve("fake.png"), "<html>not a png</html>");
+    Files.write(bad.resolve("bomb.png"), pngHeaderClaiming(40_000, 40_000));
+    byte[] heic = new byte[64];
+    System.arraycopy(
+        new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c'}, 0, heic, 0, 12);
+    Files.write(bad.resolve("IMG_0001.HEIC"), heic);
+    // Content wins over the name: a PNG named .jpg is indexed.
+    Files.copy(
+        IndexFixtures.resource("/fixtures/tiny-clip-hf/images/coins.png"),
+        photos.resolve("coins.jpg"));
+    // Hidden folders are not walked.
+    Path hidden = Files.createDirectories(photos.resolve(".thumbnails"));
+    Files.copy(good.get(0), hidden.resolve("thumb.jpg"));
+
+    IndexFixtures.CountingEncoder encoder = new IndexFixtures.CountingEncoder(model);
+    Path index = tmp.resolve("index");
+    IndexingSummary s = index(index, encoder, photos);
+
+    assertEquals(11, s.indexed(), s.toString());
+    assertEquals(11, encoder.images.get());
+    assertEquals(1L, s.skipped().get(SkipReason.EMPTY), s.skipped().toString());
+    assertEquals(2L, s.skipped().get(SkipReason.NOT_AN_IMAGE), s.skipped().toString());
+    assertEquals(1L, s.skipped().get(SkipReason.TOO_MANY_PIXELS), s.skipped().toString());
+    assertEquals(1L, s.skipped().get(SkipReason.UNSUPPORTED_FORMAT), s.skipped().toString());
+    long truncatedOrCorrupt =
+        s.skipped().getOrDefault(SkipReason.TRUNCATED, 0L)
+            + s.skipped().getOrDefault(SkipReason.CORRUPT, 0L);
+    assertEquals(1, truncatedOrCorrupt, s.skipped().toString());
+    assertEquals(6, s.skippedFiles().size());
+    assertTrue(
+        s.skippedFiles().stream()
+            .anyMatch(
+                f -> f.path().endsWith("bomb.png") && f.reason() == SkipReason.TOO_MANY_PIXELS));
+    assertEquals(11, count(index));
+    try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(index)) {
+      assertTrue(store.getByPath(hidden.resolve("thumb.jpg").toString()).isEmpty());
+      ImageRecord bee =
+          store.getByPath(photos.resolve("animal-honey-bee-on-aster.jpg").toString()).orElseThrow();
+      assertEquals("jpeg", bee.metadata().format());
+      assertEquals(1620, bee.metadata().width());
+      assertEquals(1280, bee.metadata().height());
+      assertEquals(Optional.of("NIKON CORPORATION"), bee.metadata().cameraMake());
+      assertTrue(bee.metadata().takenAt().isPresent());
+      ImageRecord coins = store.getByPath(photos.resolve("coins.jpg").toString()).orElseThrow();
+      assertEquals("png", coins.metadata().format());
+      assertFalse(store.stats().lastRun().isEmpty());
+    }
+  }
+
+  @Test
+  void reruns_touches_renames_copies_and_deletes_are_incremental() throws Exception {
+    Path photos = tmp.resolve("photos");
+    List<Path> files = IndexFixtures.copySamples(photos, 8);
+    Path index = tmp.resolve("index");
+
+    IndexFixtures.CountingEncoder first = new IndexFixtures.CountingEncoder(model);
+    IndexingSummary s1 = index(index, first, photos);
+    assertEquals(8, s1.indexed());
+    assertEquals(8, first.images.get());
+
+    IndexFixtures.CountingEncoder again = new IndexFixtures.CountingEncoder(model);
+    IndexingSummary s2 = index(index, again, photos);
+    assertEquals(0, again.images.get(), "a re-run encodes nothing");
+    assertEquals(8, s2.unchanged());
+
+    Files.setLastModifiedTime(
+        files.get(0), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    IndexFixtures.CountingEncoder touched = new IndexFixtures.CountingEncoder(model);
+    IndexingSummary s3 = index(index, touched, photos);
+    assertEquals(0, touched.images.get(), "a touched file keeps its vector");
+    assertEquals(8, s3.unchanged());
+
+    Files.move(files.get(1), photos.resolve("renamed.jpg"));
+    Files.copy(files.get(2), photos.resolve("copy-of-2.jpg"));
+    Files.delete(files.get(3));
+    Files.copy(
+        IndexFixtures.resource("/fixtures/tiny-clip-hf/images/chelsea_thumb.png"),
+        files.get(4),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    IndexFixtures.CountingEncoder changed = new IndexFixtures.CountingEncoder(model);
+    IndexingSummary s4 = index(index, changed, photos);
+    assertEquals(1, changed.images.get(), "only the file with new content is encoded");
+    assertEquals(1, s4.indexed());
+    assertEquals(2, s4.reused(), "renamed and copied files reuse vectors: " + s4);
+    assertEquals(2, s4.removed(), "the old name and the deleted file are removed: " + s4);
+    assertEquals(8, count(index));
+    try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(index)) {
+      assertTrue(store.getByPath(files.get(1).toString()).isEmpty());
+      assertTrue(store.getByPath(photos.resolve("renamed.jpg").toString()).isPresent());
+      assertTrue(store.getByPath(files.get(3).toString()).isEmpty());
+      assertEquals(
+          "png", store.getByPath(files.get(4).toString()).orElseThrow().metadata().format());
+    }
+  }
+
+  @Test
+  void identical_files_in_one_run_are_encoded_once() throws Exception {
+    Path photos = tmp.resolve("photos");
+    List<Path> files = IndexFixtures.copySamples(photos, 3);
+    for (int i = 0; i < 5; i++) {
+      Files.copy(files.get(0), photos.resolve("dup-" + i + ".jpg"));
+    }
+    IndexFixtures.CountingEncoder encoder = new IndexFixtures.CountingEncoder(model);
+    IndexingSummary s = index(tmp.resolve("index"), encoder, photos);
+    assertEquals(3, encoder.images.get());
+    assertEquals(3, s.indexed());
+    assertEquals(5, s.reused());
+    assertEquals(8, count(tmp.resolve("index")));
+  }
+
+  @Test
+  void dry_run_reports_without_writing() throws Exception {
+    Path photos = tmp.resolve("photos");
+    IndexFixtures.copySamples(photos, 4);
+    Path index = tmp.resolve("index");
+    IndexingOptions options =
+        new IndexingOptions(
+            List.of(photos), 4, 2, false, 5, Duration.ofSeconds(30), true, 50L << 20);
+    IndexFixtures.CountingEncoder encoder = new IndexFixtures.CountingEncoder(model);
+    try (LuceneVectorStore store = LuceneVectorStore.open(index, config())) {
+      IndexingSummary s =
+          new ImageIndexer(
+                  encoder, store, options, new ImageDecoder(), Set.of(index), IndexingListener.NONE)
+              .run();
+      assertTrue(s.dryRun());
+      assertEquals(4, s.indexed());
+      assertEquals(0, encoder.images.get());
+      assertEquals(0, store.stats().images());
+    }
+  }
+
+  @Test
+  void unreadable_folder_keeps_its_indexed_files() throws Exception {
+    // Root reads every folder, so the case cannot be staged for root (CI runs as root): skipped.
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        "root".equals(System.getProperty("user.name")), "root can read any folder");
+    Path photos = tmp.resolve("photos");
+    Path sub = Files.createDirectories(photos.resolve("sub"));
+    IndexFixtures.copySamples(sub, 2);
+    Path index = tmp.resolve("index");
+    index(index, new IndexFixtures.CountingEncoder(model), photos);
+    sub.toFile().setReadable(false);
+    try {
+      IndexingSummary s = index(index, new IndexFixtures.CountingEncoder(model), photos);
+      assertEquals(1L, s.skipped().get(SkipReason.UNREADABLE_FOLDER));
+      assertEquals(0, s.removed());
+      assertEquals(2, count(index));
+    } finally {
+      sub.toFile().setReadable(true);
+    }
+  }
+
+  @Test
+  void symlink_loops_are_reported_not_followed_forever() throws Exception {
+    Path photos = tmp.resolve("photos");
+    IndexFixtures.copySamples(photos, 2);
+    Files.createSymbolicLink(photos.resolve("loop"), photos);
+    IndexingSummary s =
+        index(tmp.resolve("index"), new IndexFixtures.CountingEncoder(model), photos);
+    assertEquals(2, s.indexed());
+    assertEquals(1L, s.skipped().get(SkipReason.LINK_LOOP), s.toString());
+  }
+
+  @Test
+  void summary_map_is_recorded_in_the_commit() throws Exception {
+    Path photos = tmp.resolve("photos");
+    IndexFixtures.copySamples(photos, 2);
+    Path index = tmp.resolve("index");
+    index(index, new IndexFixtures.CountingEncoder(model), photos);
+    try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(index)) {
+      Map<String, String> last = store.stats().lastRun();
+      assertEquals("2", last.get("lastRunIndexed"), last.toString());
+    }
+  }
+}

@@ -1,0 +1,278 @@
+package dev.glimpse.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.glimpse.core.image.ImageDecoder;
+import dev.glimpse.core.index.IndexConfig;
+import dev.glimpse.core.index.LuceneVectorStore;
+import dev.glimpse.core.index.ModelManifest;
+import dev.glimpse.core.index.Quantization;
+import dev.glimpse.core.indexing.ImageEncoder;
+import dev.glimpse.core.indexing.ImageIndexer;
+import dev.glimpse.core.indexing.IndexingOptions;
+import dev.glimpse.core.indexing.IndexingSummary;
+import dev.glimpse.core.indexing.SkipReason;
+import dev.glimpse.core.indexing.SkippedFile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code glimpse index}: photo folders into the Lucene HNSW index, incrementally. */
+@Command(
+    name = "index",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Index photo folders (recursively). Re-runs only encode new and changed photos, reuse the",
+      "vectors of moved or copied ones, and drop photos whose files are gone. Safe to interrupt:",
+      "work is committed every --commit-every images and --commit-seconds seconds."
+    })
+final class IndexCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin ModelOptions modelOptions = new ModelOptions();
+
+  @Parameters(arity = "1..*", paramLabel = "DIR", description = "Photo folders to index.")
+  List<Path> roots;
+
+  @Option(names = "--index", paramLabel = "DIR", description = IndexOption.DESCRIPTION)
+  Path index;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "32",
+      description = "Images per encoder batch (default ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Decode workers (default: the number of CPUs).")
+  Integer threads;
+
+  @Option(
+      names = "--quantize",
+      defaultValue = "none",
+      paramLabel = "none|int8",
+      description = "Vector storage in the HNSW graph (default ${DEFAULT-VALUE}).")
+  String quantize;
+
+  @Option(
+      names = "--hnsw-m",
+      defaultValue = "16",
+      description = "HNSW connections per node (default ${DEFAULT-VALUE}).")
+  int hnswM;
+
+  @Option(
+      names = "--hnsw-beam",
+      defaultValue = "100",
+      description = "HNSW build beam width (default ${DEFAULT-VALUE}).")
+  int hnswBeam;
+
+  @Option(
+      names = "--reindex",
+      description = "Discard the index and re-encode everything (e.g. with another --model).")
+  boolean reindex;
+
+  @Option(names = "--dry-run", description = "Only report what would change.")
+  boolean dryRun;
+
+  @Option(names = "--include-hidden", description = "Also index hidden files and folders.")
+  boolean includeHidden;
+
+  @Option(
+      names = "--commit-every",
+      defaultValue = "500",
+      description = "Commit after this many images (default ${DEFAULT-VALUE}).")
+  int commitEvery;
+
+  @Option(
+      names = "--commit-seconds",
+      defaultValue = "30",
+      description = "Commit at least this often (default ${DEFAULT-VALUE}).")
+  int commitSeconds;
+
+  @Option(
+      names = "--max-pixels",
+      defaultValue = "100000000",
+      description =
+          "Skip images with more pixels (checked before decoding; default ${DEFAULT-VALUE}).")
+  long maxPixels;
+
+  @Option(
+      names = "--json",
+      description = "Print the summary as JSON (every skipped file included).")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    for (Path r : roots) {
+      if (!Files.isDirectory(r)) {
+        throw new UsageException("folder " + r + " does not exist or is not a folder");
+      }
+    }
+    Quantization quantization = parseQuantization(quantize);
+    int decodeThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    if (decodeThreads < 1 || batch < 1 || commitEvery < 1 || commitSeconds < 1 || maxPixels < 1) {
+      throw new UsageException(
+          "--threads, --batch, --commit-every, --commit-seconds and --max-pixels must be positive");
+    }
+    Map<String, String> env = GlimpseCli.root(spec).environment();
+    PrintWriter err = spec.commandLine().getErr();
+    Path indexDir = IndexLocation.resolve(index, env);
+    Optional<ModelManifest> recorded = IndexOption.recordedModel(indexDir);
+    String modelId = chooseModel(recorded, indexDir);
+    if (reindex && !dryRun) {
+      IndexOption.wipe(indexDir);
+    }
+    IndexingOptions options =
+        new IndexingOptions(
+            roots,
+            batch,
+            decodeThreads,
+            includeHidden,
+            commitEvery,
+            Duration.ofSeconds(commitSeconds),
+            dryRun,
+            IndexingOptions.DEFAULT_MAX_FILE_BYTES);
+    ModelOptions.Loaded loaded = ModelOptions.load(modelId, err, env);
+    try (var model = loaded.model()) {
+      ModelManifest manifest =
+          new ModelManifest(
+              recorded
+                  .filter(m -> !reindex)
+                  .map(ModelManifest::modelId)
+                  .orElse(loaded.canonicalId()),
+              loaded.commit(),
+              model.dimension(),
+              "clip(" + model.preprocess().cropSize() + ")",
+              "djl-pytorch fp32");
+      IndexConfig config =
+          IndexConfig.forModel(manifest).withHnsw(hnswM, hnswBeam).withQuantization(quantization);
+      IndexingSummary summary;
+      try (LuceneVectorStore store = LuceneVectorStore.open(indexDir, config)) {
+        ProgressPrinter progress = new ProgressPrinter(err, Terminal.stderrIsTerminal());
+        summary =
+            new ImageIndexer(
+                    ImageEncoder.of(model),
+                    store,
+                    options,
+                    new ImageDecoder(maxPixels, true),
+                    Set.of(indexDir),
+                    progress)
+                .run();
+        progress.finish();
+      }
+      print(summary, indexDir);
+    }
+    return GlimpseCli.OK;
+  }
+
+  private String chooseModel(Optional<ModelManifest> recorded, Path indexDir)
+      throws UsageException {
+    Optional<String> given = modelOptions.explicit();
+    if (recorded.isEmpty() || reindex) {
+      return given.orElse(ModelOptions.DEFAULT_MODEL);
+    }
+    String indexed = recorded.get().modelId();
+    if (given.isPresent() && !sameModel(given.get(), indexed)) {
+      throw new UsageException(
+          "the index at "
+              + indexDir
+              + " holds vectors of model "
+              + indexed
+              + "; refusing to add vectors of "
+              + given.get()
+              + ". Leave out --model to use the index's model, or add --reindex to re-encode"
+              + " everything with the new one");
+    }
+    return indexed;
+  }
+
+  private static boolean sameModel(String given, String indexed) {
+    if (given.equals(indexed)) {
+      return true;
+    }
+    Path p = Path.of(given);
+    return Files.isDirectory(p) && p.toAbsolutePath().normalize().toString().equals(indexed);
+  }
+
+  private static Quantization parseQuantization(String value) throws UsageException {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "none" -> Quantization.NONE;
+      case "int8" -> Quantization.INT8;
+      default -> throw new UsageException("--quantize must be none or int8, not " + value);
+    };
+  }
+
+  private void print(IndexingSummary s, Path indexDir) throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      ObjectMapper mapper = new ObjectMapper();
+      ObjectNode root = mapper.createObjectNode();
+      root.put("index", indexDir.toString());
+      root.put("dryRun", s.dryRun());
+      root.put("indexed", s.indexed());
+      root.put("unchanged", s.unchanged());
+      root.put("reused", s.reused());
+      root.put("removed", s.removed());
+      ObjectNode skipped = root.putObject("skipped");
+      for (SkipReason r : SkipReason.values()) {
+        Long n = s.skipped().get(r);
+        if (n != null) {
+          skipped.put(r.label(), n);
+        }
+      }
+      ArrayNode files = root.putArray("skippedFiles");
+      for (SkippedFile f : s.skippedFiles()) {
+        files
+            .addObject()
+            .put("path", f.path())
+            .put("reason", f.reason().label())
+            .put("detail", f.detail());
+      }
+      root.put("seconds", s.elapsed().toMillis() / 1e3);
+      root.put("imagesPerSecond", s.imagesPerSecond());
+      out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+    } else {
+      out.printf(
+          Locale.ROOT,
+          "%s%d indexed, %d unchanged, %d reused, %d removed, %d skipped in %.1f s (%.1f images/s)%n",
+          s.dryRun() ? "dry run: would have " : "",
+          s.indexed(),
+          s.unchanged(),
+          s.reused(),
+          s.removed(),
+          s.skippedTotal(),
+          s.elapsed().toMillis() / 1e3,
+          s.imagesPerSecond());
+      if (!s.skipped().isEmpty()) {
+        List<String> parts = new ArrayList<>();
+        s.skipped().forEach((r, n) -> parts.add(r.label() + " " + n));
+        out.println("skipped: " + String.join(", ", parts));
+        Stream<SkippedFile> shown = s.skippedFiles().stream().limit(20);
+        shown.forEach(f -> out.println("  " + f.reason().label() + ": " + f.path()));
+        if (s.skippedFiles().size() > 20) {
+          out.println("  ... and " + (s.skippedFiles().size() - 20) + " more (--json lists all)");
+        }
+      }
+      out.println("index: " + indexDir);
+    }
+    out.flush();
+  }
+}

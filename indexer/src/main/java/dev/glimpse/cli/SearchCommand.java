@@ -1,0 +1,106 @@
+package dev.glimpse.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.glimpse.core.index.LuceneVectorStore;
+import dev.glimpse.core.index.ModelManifest;
+import dev.glimpse.core.index.SearchFilter;
+import dev.glimpse.core.index.SearchHit;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code glimpse search}: text to photos, from the command line. */
+@Command(
+    name = "search",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Search the index with a text query; prints score and path, best first.",
+      "With --json: {\"results\":[{\"path\":\"...\",\"score\":0.31},...]}"
+    })
+final class SearchCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "TEXT", description = "What to look for.")
+  String text;
+
+  @Option(names = "--index", paramLabel = "DIR", description = IndexOption.DESCRIPTION)
+  Path index;
+
+  @Option(
+      names = {"-k", "--limit"},
+      defaultValue = "10",
+      description = "Number of results (default ${DEFAULT-VALUE}, at most 1000).")
+  int k;
+
+  @Option(
+      names = "--folder",
+      paramLabel = "DIR",
+      description = "Only photos in this folder or below.")
+  Path folder;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (text.isBlank()) {
+      throw new UsageException("the search text is empty");
+    }
+    if (k < 1 || k > 1000) {
+      throw new UsageException("-k must be between 1 and 1000, got " + k);
+    }
+    Map<String, String> env = GlimpseCli.root(spec).environment();
+    Path indexDir = IndexLocation.resolve(index, env);
+    try (LuceneVectorStore store = IndexOption.openExisting(indexDir)) {
+      ModelManifest manifest =
+          store
+              .manifest()
+              .orElseThrow(
+                  () -> new UsageException("the index at " + indexDir + " records no model"));
+      List<SearchHit> hits;
+      try (var model =
+          ModelOptions.load(manifest.modelId(), spec.commandLine().getErr(), env).model()) {
+        float[] query = model.encodeTexts(List.of(text))[0];
+        SearchFilter filter =
+            folder == null
+                ? SearchFilter.NONE
+                : SearchFilter.NONE.withFolder(folder.toAbsolutePath().normalize().toString());
+        hits = store.search(query, k, 0, filter);
+      }
+      print(hits);
+    }
+    return GlimpseCli.OK;
+  }
+
+  private void print(List<SearchHit> hits) throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      ObjectMapper mapper = new ObjectMapper();
+      ObjectNode root = mapper.createObjectNode();
+      root.put("query", text);
+      ArrayNode results = root.putArray("results");
+      for (SearchHit h : hits) {
+        results
+            .addObject()
+            .put("path", h.record().path())
+            .put("score", h.score())
+            .put("id", h.record().id());
+      }
+      out.println(mapper.writeValueAsString(root));
+    } else {
+      for (SearchHit h : hits) {
+        out.printf(Locale.ROOT, "%.4f  %s%n", h.score(), h.record().path());
+      }
+    }
+    out.flush();
+  }
+}

@@ -1,0 +1,69 @@
+package dev.glimpse.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.glimpse.core.index.IndexStats;
+import dev.glimpse.core.index.LuceneVectorStore;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code glimpse status}: what the index holds. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = "Show the index: image count, model, dimension, size on disk, the last run.")
+final class StatusCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--index", paramLabel = "DIR", description = IndexOption.DESCRIPTION)
+  Path index;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> env = GlimpseCli.root(spec).environment();
+    Path indexDir = IndexLocation.resolve(index, env);
+    IndexStats stats;
+    try (LuceneVectorStore store = IndexOption.openExisting(indexDir)) {
+      stats = store.stats();
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    String model = stats.model().map(m -> m.modelId()).orElse("");
+    if (json) {
+      ObjectMapper mapper = new ObjectMapper();
+      ObjectNode root = mapper.createObjectNode();
+      root.put("index", indexDir.toString());
+      root.put("images", stats.images());
+      root.put("model", model);
+      stats.model().flatMap(m -> m.revision()).ifPresent(r -> root.put("revision", r));
+      root.put("dimension", stats.dimension());
+      root.put("sizeBytes", stats.sizeBytes());
+      ObjectNode last = root.putObject("lastRun");
+      stats.lastRun().forEach(last::put);
+      out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+    } else {
+      out.println("index:     " + indexDir);
+      out.println("images:    " + stats.images());
+      out.println(
+          "model:     "
+              + model
+              + stats.model().flatMap(m -> m.revision()).map(r -> " @" + r).orElse(""));
+      out.println("dimension: " + stats.dimension());
+      out.printf(Locale.ROOT, "size:      %.1f MB%n", stats.sizeBytes() / 1e6);
+      if (!stats.lastRun().isEmpty()) {
+        out.println("last run:");
+        stats.lastRun().forEach((k, v) -> out.println("  " + k + ": " + v));
+      }
+    }
+    out.flush();
+    return GlimpseCli.OK;
+  }
+}

@@ -1,0 +1,226 @@
+package dev.glimpse.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.glimpse.core.index.LuceneVectorStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code glimpse index / search / status} end to end, with the tiny fixture model. */
+class IndexCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path tmp;
+
+  private Map<String, String> env() {
+    return Map.of("HF_HOME", tmp.resolve("hf").toString(), "HF_ENDPOINT", "http://127.0.0.1:9");
+  }
+
+  private static Path samples() {
+    return Path.of("..", "samples", "photos").toAbsolutePath().normalize();
+  }
+
+  private Path copySamples(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    try (Stream<Path> files = Files.list(samples())) {
+      for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+        Files.copy(f, dir.resolve(f.getFileName()));
+      }
+    }
+    return dir;
+  }
+
+  @Test
+  void index_then_search_and_status_report_the_same_index() throws Exception {
+    Path photos = copySamples(tmp.resolve("photos"));
+    Files.writeString(photos.resolve("readme.txt"), "not a photo");
+    Path index = tmp.resolve("index");
+    String model = Cli.fixture("tiny-clip-hf").toString();
+    Cli.Result r =
+        Cli.run(
+            env(),
+            "index",
+            photos.toString(),
+            "--index",
+            index.toString(),
+            "--model",
+            model,
+            "--json");
+    assertEquals(0, r.exitCode(), r.err());
+    JsonNode summary = JSON.readTree(r.out());
+    assertEquals(30, summary.get("indexed").asInt(), r.out());
+    assertEquals(0, summary.get("unchanged").asInt());
+    assertEquals(0, summary.get("reused").asInt());
+    assertEquals(0, summary.get("removed").asInt());
+    assertEquals(1, summary.get("skipped").get("not-an-image").asInt(), r.out());
+    assertEquals("not-an-image", summary.get("skippedFiles").get(0).get("reason").asText());
+    assertTrue(summary.get("skippedFiles").get(0).get("path").asText().endsWith("readme.txt"));
+
+    Cli.Result again =
+        Cli.run(env(), "index", photos.toString(), "--index", index.toString(), "--json");
+    assertEquals(0, again.exitCode(), again.err());
+    assertEquals(
+        30, JSON.readTree(again.out()).get("unchanged").asInt(), "the index's own model is reused");
+
+    Cli.Result status = Cli.run(env(), "status", "--index", index.toString(), "--json");
+    assertEquals(0, status.exitCode(), status.err());
+    JsonNode st = JSON.readTree(status.out());
+    assertEquals(30, st.get("images").asInt());
+    assertEquals(32, st.get("dimension").asInt());
+    assertEquals(model, st.get("model").asText());
+    assertTrue(st.get("sizeBytes").asLong() > 0);
+
+    Cli.Result search =
+        Cli.run(env(), "search", "a cat", "--index", index.toString(), "-k", "5", "--json");
+    assertEquals(0, search.exitCode(), search.err());
+    JsonNode results = JSON.readTree(search.out()).get("results");
+    assertEquals(5, results.size());
+    double previous = 2;
+    for (JsonNode hit : results) {
+      assertTrue(hit.get("score").asDouble() <= previous);
+      previous = hit.get("score").asDouble();
+      assertTrue(hit.get("path").asText().startsWith(photos.toString()));
+    }
+    // The same query twice gives the same order.
+    assertEquals(
+        search.out(),
+        Cli.run(env(), "search", "a cat", "--index", index.toString(), "-k", "5", "--json").out());
+  }
+
+  @Test
+  void another_model_is_refused_without_reindex() throws Exception {
+    Path photos = tmp.resolve("photos");
+    Files.createDirectories(photos);
+    Files.copy(samples().resolve("food-pizza.jpg"), photos.resolve("pizza.jpg"));
+    Path index = tmp.resolve("index");
+    String hf = Cli.fixture("tiny-clip-hf").toString();
+    String openai = Cli.fixture("tiny-clip-openai").toString();
+    assertEquals(
+        0,
+        Cli.run(env(), "index", photos.toString(), "--index", index.toString(), "--model", hf)
+            .exitCode());
+    Cli.Result refused =
+        Cli.run(env(), "index", photos.toString(), "--index", index.toString(), "--model", openai);
+    assertEquals(2, refused.exitCode());
+    assertTrue(refused.err().contains("--reindex"), refused.err());
+    Cli.Result reindexed =
+        Cli.run(
+            env(),
+            "index",
+            photos.toString(),
+            "--index",
+            index.toString(),
+            "--model",
+            openai,
+            "--reindex",
+            "--json");
+    assertEquals(0, reindexed.exitCode(), reindexed.err());
+    assertEquals(1, JSON.readTree(reindexed.out()).get("indexed").asInt());
+    Cli.Result status = Cli.run(env(), "status", "--index", index.toString(), "--json");
+    assertEquals(openai, JSON.readTree(status.out()).get("model").asText());
+  }
+
+  @Test
+  void search_without_an_index_says_how_to_make_one() {
+    Cli.Result r = Cli.run(env(), "search", "a cat", "--index", tmp.resolve("none").toString());
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("glimpse index"), r.err());
+  }
+
+  @Test
+  void missing_folder_is_a_usage_error() {
+    Cli.Result r =
+        Cli.run(
+            env(), "index", tmp.resolve("nope").toString(), "--index", tmp.resolve("i").toString());
+    assertEquals(2, r.exitCode());
+  }
+
+  /**
+   * A child JVM is killed with SIGKILL in the middle of a run; the next run keeps every committed
+   * image and finishes without duplicates.
+   */
+  @Test
+  void kill_9_mid_run_then_resume_loses_nothing_and_duplicates_nothing() throws Exception {
+    Path photos = copySamples(tmp.resolve("photos"));
+    Path index = tmp.resolve("index");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java,
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-cp",
+                System.getProperty("java.class.path"),
+                GlimpseCli.class.getName(),
+                "index",
+                photos.toString(),
+                "--index",
+                index.toString(),
+                "--model",
+                Cli.fixture("tiny-clip-hf").toString(),
+                "--batch",
+                "1",
+                "--threads",
+                "1",
+                "--commit-every",
+                "2"));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("HF_HOME", tmp.resolve("hf").toString());
+    pb.redirectOutput(tmp.resolve("child.log").toFile());
+    Process child = pb.start();
+    long committed = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (committed < 4 && child.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      committed = committedImages(index);
+    }
+    assertTrue(
+        child.isAlive(),
+        "the child finished before it could be killed: "
+            + Files.readString(tmp.resolve("child.log")));
+    child.destroyForcibly(); // SIGKILL
+    child.waitFor();
+    long afterKill = committedImages(index);
+    assertTrue(
+        afterKill >= committed && afterKill < 30,
+        "committed " + committed + ", after kill " + afterKill);
+
+    Cli.Result resumed =
+        Cli.run(env(), "index", photos.toString(), "--index", index.toString(), "--json");
+    assertEquals(0, resumed.exitCode(), resumed.err());
+    JsonNode s = JSON.readTree(resumed.out());
+    assertEquals(afterKill, s.get("unchanged").asLong(), "committed images are not encoded again");
+    assertEquals(30 - afterKill, s.get("indexed").asLong());
+    try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(index)) {
+      assertEquals(30, store.stats().images());
+      Set<String> paths = new HashSet<>(store.filesUnder(photos).keySet());
+      assertEquals(30, paths.size(), "no duplicates");
+    }
+  }
+
+  private static long committedImages(Path index) {
+    try {
+      if (!IndexOption.exists(index)) {
+        return 0;
+      }
+      try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(index)) {
+        return store.stats().images();
+      }
+    } catch (IOException e) {
+      return 0; // mid-commit: try again
+    }
+  }
+}
