@@ -76,7 +76,13 @@ public final class GlimpseCli implements Runnable {
     return cli;
   }
 
+  /** Held so the logger keeps its level (java.util.logging keeps loggers weakly). */
+  private static final java.util.logging.Logger LUCENE_LOG =
+      java.util.logging.Logger.getLogger("org.apache.lucene");
+
   public static void main(String[] args) {
+    // Lucene announces its SIMD support at INFO on every start; keep the CLI quiet.
+    LUCENE_LOG.setLevel(java.util.logging.Level.WARNING);
     // Everything the engine needs ships in the jar: never let DJL download anything.
     System.setProperty("ai.djl.offline", "true");
     System.exit(commandLine().execute(args));

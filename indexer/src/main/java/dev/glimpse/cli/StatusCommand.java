@@ -47,7 +47,7 @@ final class StatusCommand implements Callable<Integer> {
       root.put("dimension", stats.dimension());
       root.put("sizeBytes", stats.sizeBytes());
       ObjectNode last = root.putObject("lastRun");
-      stats.lastRun().forEach(last::put);
+      new java.util.TreeMap<>(stats.lastRun()).forEach(last::put);
       out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     } else {
       out.println("index:     " + indexDir);
@@ -57,13 +57,28 @@ final class StatusCommand implements Callable<Integer> {
               + model
               + stats.model().flatMap(m -> m.revision()).map(r -> " @" + r).orElse(""));
       out.println("dimension: " + stats.dimension());
-      out.printf(Locale.ROOT, "size:      %.1f MB%n", stats.sizeBytes() / 1e6);
+      out.println("size:      " + humanBytes(stats.sizeBytes()));
       if (!stats.lastRun().isEmpty()) {
         out.println("last run:");
-        stats.lastRun().forEach((k, v) -> out.println("  " + k + ": " + v));
+        new java.util.TreeMap<>(stats.lastRun())
+            .forEach((k, v) -> out.println("  " + k + ": " + v));
       }
     }
     out.flush();
     return GlimpseCli.OK;
+  }
+
+  static String humanBytes(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = bytes;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 }

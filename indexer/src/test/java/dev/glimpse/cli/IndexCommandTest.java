@@ -93,6 +93,38 @@ class IndexCommandTest {
       previous = hit.get("score").asDouble();
       assertTrue(hit.get("path").asText().startsWith(photos.toString()));
     }
+    // Pinned: the fixture model is random, so the order means nothing about cats, but any change
+    // in tokenization, encoding, preprocessing, decoding or search shows up here.
+    List<String> top = new ArrayList<>();
+    results.forEach(h -> top.add(Path.of(h.get("path").asText()).getFileName().toString()));
+    assertEquals(
+        List.of(
+            "vehicle-rocket-launch.jpg",
+            "sign-clock-on-building.jpg",
+            "city-street-traffic.jpg",
+            "food-broccoli-dish.jpg",
+            "city-bridge-at-night.jpg"),
+        top);
+    assertEquals(0.3417, results.get(0).get("score").asDouble(), 5e-4);
+    // HNSW returns what exact search over every stored vector returns.
+    try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(index);
+        var m =
+            dev.glimpse.core.clip.ClipModel.load(
+                dev.glimpse.core.clip.ClipCheckpoint.open(Path.of(model)))) {
+      float[] q = m.encodeTexts(List.of("a cat"))[0];
+      List<Map.Entry<String, Double>> exact = new ArrayList<>();
+      for (String p : store.filesUnder(photos).keySet()) {
+        String id = store.getByPath(p).orElseThrow().id();
+        float[] v = store.vector(id).orElseThrow();
+        double dot = 0;
+        for (int i = 0; i < v.length; i++) {
+          dot += q[i] * v[i];
+        }
+        exact.add(Map.entry(Path.of(p).getFileName().toString(), dot));
+      }
+      exact.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+      assertEquals(top, exact.subList(0, 5).stream().map(Map.Entry::getKey).toList());
+    }
     // The same query twice gives the same order.
     assertEquals(
         search.out(),

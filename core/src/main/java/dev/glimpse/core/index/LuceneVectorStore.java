@@ -63,6 +63,9 @@ public final class LuceneVectorStore implements VectorStore {
   /** The largest {@code k + offset} of a search. */
   public static final int MAX_WINDOW = 10_000;
 
+  /** The fewest HNSW candidates a search explores, whatever {@code k} is (ef_search). */
+  static final int MIN_CANDIDATES = 100;
+
   private final Path dir;
   private final Directory directory;
   private final IndexWriter writer;
@@ -360,9 +363,13 @@ public final class LuceneVectorStore implements VectorStore {
     }
     refreshIfDirty();
     int window = k + offset;
+    // HNSW explores as many candidates as it is asked for; asking for at least MIN_CANDIDATES
+    // (the usual ef_search) and keeping the best `window` makes small-k searches exact on small
+    // indexes and keeps recall high on large ones.
+    int candidates = Math.max(window, MIN_CANDIDATES);
     Query knn =
         new KnnFloatVectorQuery(
-            IndexSchema.VECTOR, query, window, schema.filterQuery(filter).orElse(null));
+            IndexSchema.VECTOR, query, candidates, schema.filterQuery(filter).orElse(null));
     try (SearcherLease lease = SearcherLease.acquire(searchers)) {
       IndexSearcher searcher = lease.searcher();
       TopDocs top = searcher.search(knn, window);
