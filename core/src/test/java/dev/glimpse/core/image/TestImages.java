@@ -14,7 +14,7 @@ import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
 /** Builds small encoded images for decoder tests. */
-final class TestImages {
+public final class TestImages {
 
   private TestImages() {}
 
@@ -62,7 +62,7 @@ final class TestImages {
    * Inserts an EXIF APP1 segment holding only an Orientation tag right after the SOI marker of a
    * JPEG.
    */
-  static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+  public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
     ByteBuffer tiff = ByteBuffer.allocate(26).order(ByteOrder.BIG_ENDIAN);
     tiff.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(8); // header, IFD0 at 8
     tiff.putShort((short) 1); // one entry

@@ -263,4 +263,48 @@ class ImageIndexerTest {
       assertEquals("2", last.get("lastRunIndexed"), last.toString());
     }
   }
+
+  @Test
+  void exif_orientation_is_applied_to_pixels_and_dimensions() throws Exception {
+    Path photos = Files.createDirectories(tmp.resolve("photos"));
+    Path source = IndexFixtures.samplePhotos().resolve("food-pizza.jpg");
+    byte[] original = Files.readAllBytes(source);
+    byte[] rotated = dev.glimpse.core.image.TestImages.withExifOrientation(original, 6);
+    Files.write(photos.resolve("rotated.jpg"), rotated);
+    Path index = tmp.resolve("index");
+    assertEquals(1, index(index, new IndexFixtures.CountingEncoder(model), photos).indexed());
+
+    ImageDecoder decoder = new ImageDecoder();
+    int edge = model.preprocess().shortestEdge();
+    dev.glimpse.core.image.DecodedImage upright =
+        dev.glimpse.core.image.ExifOrientation.apply(
+            decoder.decodeDownscaled(original, "pizza", edge), 6);
+    float[] expected =
+        model
+            .encodeImages(
+                new dev.glimpse.core.image.ClipPreprocessor(model.preprocess()).preprocess(upright),
+                1)[0];
+    try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(index)) {
+      ImageRecord r = store.getByPath(photos.resolve("rotated.jpg").toString()).orElseThrow();
+      // The file is stored landscape; orientation 6 shows it rotated by 90 degrees: portrait.
+      assertTrue(r.metadata().height() > r.metadata().width(), r.metadata().toString());
+      float[] actual = store.vector(r.id()).orElseThrow();
+      float worst = 0;
+      for (int i = 0; i < expected.length; i++) {
+        worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+      }
+      assertTrue(worst < 1e-5f, "indexed vector is not the rotated image's: " + worst);
+      float[] unrotated =
+          model
+              .encodeImages(
+                  new dev.glimpse.core.image.ClipPreprocessor(model.preprocess())
+                      .preprocess(decoder.decodeDownscaled(original, "pizza", edge)),
+                  1)[0];
+      float diff = 0;
+      for (int i = 0; i < expected.length; i++) {
+        diff = Math.max(diff, Math.abs(unrotated[i] - actual[i]));
+      }
+      assertTrue(diff > 1e-3f, "rotation must change the vector");
+    }
+  }
 }
