@@ -229,7 +229,13 @@ public final class ImageIndexer {
     try {
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      skip(new SkippedFile(path, SkipReason.VANISHED, e.toString()));
+      // A name that is not valid in the platform encoding cannot be opened by the decoded name.
+      boolean badName = path.indexOf('\uFFFD') >= 0;
+      skip(
+          new SkippedFile(
+              path,
+              badName ? SkipReason.UNREADABLE : SkipReason.VANISHED,
+              badName ? "the file name is not valid UTF-8: " + e : e.toString()));
       return;
     } catch (AccessDeniedException e) {
       skip(new SkippedFile(path, SkipReason.UNREADABLE, e.toString()));

@@ -307,4 +307,34 @@ class ImageIndexerTest {
       assertTrue(diff > 1e-3f, "rotation must change the vector");
     }
   }
+
+  @Test
+  void odd_and_invalid_utf8_file_names_are_indexed_and_stay_unchanged_on_rerun() throws Exception {
+    Path photos = Files.createDirectories(tmp.resolve("photos"));
+    Path source = IndexFixtures.samplePhotos().resolve("food-pizza.jpg");
+    Files.copy(source, photos.resolve("café au lait ☕ (1).jpg"));
+    Files.copy(source, photos.resolve("new\nline.jpg"));
+    // A name with a byte that is not UTF-8 can only be made outside Java.
+    Process p = new ProcessBuilder("cp", source.toString(), photos + "/bad\u00ff.jpg").start();
+    assertEquals(0, p.waitFor());
+    Process raw =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "cp \"$0\" \"$1\"$'\\xff'.jpg",
+                source.toString(),
+                photos + "/latin1-")
+            .start();
+    assertEquals(
+        0, raw.waitFor(), new String(raw.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    IndexingSummary s =
+        index(tmp.resolve("index"), new IndexFixtures.CountingEncoder(model), photos);
+    assertEquals(1, s.indexed(), "identical content is encoded once: " + s);
+    assertEquals(3, s.reused(), s.toString());
+    assertTrue(s.skipped().isEmpty(), s.toString());
+    IndexingSummary again =
+        index(tmp.resolve("index"), new IndexFixtures.CountingEncoder(model), photos);
+    assertEquals(4, again.unchanged(), "names round-trip between runs: " + again);
+    assertEquals(0, again.removed());
+  }
 }
