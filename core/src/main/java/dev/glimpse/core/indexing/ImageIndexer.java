@@ -204,8 +204,8 @@ public final class ImageIndexer {
       throws Exception {
     try {
       while (true) {
-        Object item = work.take();
-        if (item == Pill.INSTANCE || failure.get() != null) {
+        Object item = take(work);
+        if (item == Pill.INSTANCE) {
           break;
         }
         decodeOne((FileWalker.Candidate) item, prepared, writes, existing);
@@ -298,7 +298,7 @@ public final class ImageIndexer {
     boolean done = false;
     try {
       while (!done) {
-        Object first = prepared.take();
+        Object first = take(prepared);
         if (first == Pill.INSTANCE) {
           break;
         }
@@ -335,12 +335,12 @@ public final class ImageIndexer {
     long sinceCommit = 0;
     long lastCommit = System.nanoTime();
     while (true) {
-      Object op = writes.take();
+      Object op = take(writes);
       if (op == Pill.INSTANCE) {
         break;
       }
       if (failure.get() != null) {
-        continue; // drain so producers do not block; the run is failing
+        throw new RunFailedException(); // stop writing; producers see the failure and stop too
       }
       switch (op) {
         case Write w -> {
@@ -503,6 +503,19 @@ public final class ImageIndexer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RunFailedException();
+    }
+  }
+
+  /** Takes the next item, giving up (by unwinding) once another stage has failed. */
+  private Object take(BlockingQueue<Object> q) throws InterruptedException {
+    while (true) {
+      Object item = q.poll(100, TimeUnit.MILLISECONDS);
+      if (item != null) {
+        return item;
+      }
+      if (failure.get() != null) {
+        throw new RunFailedException();
+      }
     }
   }
 

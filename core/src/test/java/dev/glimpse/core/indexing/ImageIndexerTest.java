@@ -337,4 +337,57 @@ class ImageIndexerTest {
     assertEquals(4, again.unchanged(), "names round-trip between runs: " + again);
     assertEquals(0, again.removed());
   }
+
+  @Test
+  void an_engine_failure_ends_the_run_with_its_cause_and_keeps_committed_work() throws Exception {
+    Path photos = tmp.resolve("photos");
+    IndexFixtures.copySamples(photos, 12);
+    Path index = tmp.resolve("index");
+    ImageEncoder real = ImageEncoder.of(model);
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    // Fault injection around the real encoder: the fifth batch fails like a crashed engine would.
+    ImageEncoder failing =
+        new ImageEncoder() {
+          @Override
+          public dev.glimpse.core.image.PreprocessConfig preprocess() {
+            return real.preprocess();
+          }
+
+          @Override
+          public float[][] encode(float[] pixels, int count) {
+            if (calls.incrementAndGet() == 5) {
+              throw new IllegalStateException("engine crashed");
+            }
+            return real.encode(pixels, count);
+          }
+        };
+    IndexingOptions options =
+        new IndexingOptions(
+            List.of(photos), 1, 2, false, 2, Duration.ofSeconds(30), false, 50L << 20);
+    IllegalStateException e =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            Duration.ofSeconds(60),
+            () -> {
+              try (LuceneVectorStore store = LuceneVectorStore.open(index, config())) {
+                return org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalStateException.class,
+                    () ->
+                        new ImageIndexer(
+                                failing,
+                                store,
+                                options,
+                                new ImageDecoder(),
+                                Set.of(index),
+                                IndexingListener.NONE)
+                            .run());
+              }
+            });
+    assertEquals("engine crashed", e.getMessage());
+    long kept = count(index);
+    assertTrue(kept >= 2 && kept <= 4, "committed before the failure: " + kept);
+    IndexingSummary resumed = index(index, new IndexFixtures.CountingEncoder(model), photos);
+    assertEquals(kept, resumed.unchanged());
+    assertEquals(12, count(index));
+  }
 }
