@@ -1,5 +1,9 @@
 // Glimpse search page: plain ES module, no build step, no inline code (works under a strict CSP).
 
+window.__errors = [];
+window.addEventListener("error", (e) => window.__errors.push(e.message));
+window.addEventListener("unhandledrejection", (e) => window.__errors.push(String(e.reason)));
+
 const PAGE_SIZE = 60;
 const DEBOUNCE_MS = 250;
 const THUMB_SIZES = [256, 384, 512, 768];
@@ -397,6 +401,7 @@ function tile(hit, index) {
   button.dataset.index = String(index);
   button.tabIndex = index === state.focusIndex ? 0 : -1;
   const name = baseName(hit.path);
+  button.title = hit.path || name;
   button.setAttribute("aria-label", `${name}, score ${formatScore(hit.score)}`);
   const img = document.createElement("img");
   img.alt = name;
