@@ -52,7 +52,9 @@ final class ImageController {
     int size =
         ctx.queryParamAsClass("size", Integer.class)
             .check(
-                s -> s >= ThumbnailRenderer.MIN_SIZE && s <= ThumbnailRenderer.MAX_SIZE,
+                s ->
+                    s == null
+                        || (s >= ThumbnailRenderer.MIN_SIZE && s <= ThumbnailRenderer.MAX_SIZE),
                 "must be between "
                     + ThumbnailRenderer.MIN_SIZE
                     + " and "

@@ -55,23 +55,25 @@ final class Params {
   /** The {@code q} query parameter: required, not blank, at most 1000 characters. */
   static String query(Context ctx) {
     return ctx.queryParamAsClass("q", String.class)
-        .check(q -> !q.isBlank(), "must not be empty")
-        .check(q -> q.length() <= MAX_QUERY_CHARS, "must be at most " + MAX_QUERY_CHARS + " chars")
+        .check(q -> q == null || !q.isBlank(), "must not be empty")
+        .check(
+            q -> q == null || q.length() <= MAX_QUERY_CHARS,
+            "must be at most " + MAX_QUERY_CHARS + " chars")
         .get();
   }
 
   /** The {@code k} query parameter, 1 to 1000, default 20. */
   static int k(Context ctx) {
     return ctx.queryParamAsClass("k", Integer.class)
-        .check(k -> k >= 1 && k <= MAX_K, "must be between 1 and " + MAX_K)
+        .check(k -> k == null || (k >= 1 && k <= MAX_K), "must be between 1 and " + MAX_K)
         .getOrDefault(DEFAULT_K);
   }
 
   /** The {@code offset} query parameter, 0 or more, default 0. */
   static int offset(Context ctx) {
     return ctx.queryParamAsClass("offset", Integer.class)
-        .check(o -> o >= 0, "must not be negative")
-        .check(o -> o <= MAX_WINDOW, "must be at most " + MAX_WINDOW)
+        .check(o -> o == null || o >= 0, "must not be negative")
+        .check(o -> o == null || o <= MAX_WINDOW, "must be at most " + MAX_WINDOW)
         .getOrDefault(0);
   }
 
@@ -115,7 +117,7 @@ final class Params {
   static SearchFilter filter(Context ctx) {
     Float minScore =
         ctx.queryParamAsClass("minScore", Float.class)
-            .check(s -> s >= -1f && s <= 1f, "must be between -1 and 1")
+            .check(s -> s == null || (s >= -1f && s <= 1f), "must be between -1 and 1")
             .getOrNull();
     return filter(
         Optional.ofNullable(ctx.queryParam("folder")),

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -224,8 +223,7 @@ abstract sealed class RequestFields permits RequestFields.Json, RequestFields.Fo
       throw ApiException.badRequest(name + ": must be an object of numbers");
     }
     Map<String, Double> out = new java.util.LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : n.properties()) {
       if (!e.getValue().isNumber()) {
         throw ApiException.badRequest(name + "." + e.getKey() + ": must be a number");
       }
@@ -252,10 +250,16 @@ abstract sealed class RequestFields permits RequestFields.Json, RequestFields.Fo
       }
       try {
         return new Form(ctx, config, Optional.ofNullable(ctx.uploadedFile("image")));
-      } catch (RuntimeException e) {
-        String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-        if (m.contains("max") || m.contains("size") || m.contains("large")) {
-          throw tooLarge(config);
+      } catch (Exception e) {
+        // Jetty reports limits as exceptions (sometimes checked ones, thrown through Kotlin).
+        for (Throwable t = e; t != null; t = t.getCause()) {
+          String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+          if (m.contains("max file size")
+              || m.contains("max length")
+              || m.contains("too large")
+              || m.contains("exceeds")) {
+            throw tooLarge(config);
+          }
         }
         throw ApiException.badRequest("malformed multipart body");
       }
