@@ -1,15 +1,13 @@
 // Glimpse search page: plain ES module, no build step, no inline code (works under a strict CSP).
 
-window.__errors = [];
-window.addEventListener("error", (e) => window.__errors.push(e.message));
-window.addEventListener("unhandledrejection", (e) => window.__errors.push(String(e.reason)));
-
-const PAGE_SIZE = 60;
+/** Results per request; ?k= in the URL overrides it (kept when the URL is rewritten). */
+const PAGE_PARAM = new URLSearchParams(location.search).get("k");
+const PAGE_SIZE = Math.min(200, Math.max(1, Number.parseInt(PAGE_PARAM, 10) || 60));
 const DEBOUNCE_MS = 250;
 const THUMB_SIZES = [256, 384, 512, 768];
 const TILE_SIZES = "(max-width: 760px) calc(50vw - 20px), 260px";
 const KEY_STORAGE = "glimpse.apiKey";
-const SUGGESTIONS = ["a red bicycle", "cat on a sofa", "city at night", "food on a plate", "beach"];
+const SUGGESTIONS = ["a red bicycle", "cat on a sofa", "city at night", "food on a plate"];
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -226,6 +224,7 @@ function writeUrl(push) {
     const v = el[f].value.trim();
     if (v) p.set(f, v);
   }
+  if (PAGE_PARAM) p.set("k", String(PAGE_SIZE));
   const search = p.toString();
   const url = search ? `?${search}` : location.pathname;
   if (url === `${location.search}` || (url === location.pathname && !location.search)) return;

@@ -22,6 +22,16 @@ import org.openqa.selenium.chrome.ChromeOptions;
 final class Browser implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
+  /** Records script errors and Content-Security-Policy violations from the first line on. */
+  private static final String RECORD_PROBLEMS =
+      """
+      window.__problems = [];
+      addEventListener('error', e => __problems.push('error: ' + e.message));
+      addEventListener('unhandledrejection', e => __problems.push('rejection: ' + e.reason));
+      document.addEventListener('securitypolicyviolation',
+          e => __problems.push('CSP: ' + e.violatedDirective + ' ' + e.blockedURI));
+      """;
+
   final ChromeDriver driver;
   private final Path profile;
   private final Path screenshots;
@@ -53,6 +63,8 @@ final class Browser implements AutoCloseable {
         new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile()).build();
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().window().setSize(new Dimension(1280, 860));
+    driver.executeCdpCommand(
+        "Page.addScriptToEvaluateOnNewDocument", Map.of("source", RECORD_PROBLEMS));
     Path screenshots =
         Files.createDirectories(
             Path.of(System.getProperty("glimpse.screenshots", "target/screenshots")));
@@ -100,6 +112,15 @@ final class Browser implements AutoCloseable {
     return driver.findElements(By.cssSelector(css));
   }
 
+  /** Script errors and CSP violations on the current page. */
+  List<?> problems() {
+    if (driver.executeScript("return window.__problems") instanceof List<?> list) {
+      return list;
+    }
+    throw new IllegalStateException(
+        "the problem recorder is not installed on " + driver.getCurrentUrl());
+  }
+
   /** The page's state: empty, loading, results, no-results or error. */
   String state() {
     return find("body").getDomAttribute("data-state");
@@ -121,13 +142,7 @@ final class Browser implements AutoCloseable {
       }
       if (System.nanoTime() > deadline) {
         throw new AssertionError(
-            "timed out waiting for "
-                + what
-                + "; page: "
-                + driver.executeScript(
-                    "return JSON.stringify({url: location.href, q: document.getElementById('q').value,"
-                        + " status: document.getElementById('status').textContent,"
-                        + " errors: window.__errors || []})"));
+            "timed out waiting for " + what + " at " + driver.getCurrentUrl() + "; " + problems());
       }
       sleep(50);
     }

@@ -24,9 +24,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
@@ -100,6 +102,12 @@ class SearchPageTest {
     }
   }
 
+  @AfterEach
+  void page_ran_without_script_errors_or_csp_violations() {
+    // The server sends a strict CSP (no inline code, same-origin only): the page must live with it.
+    assertEquals(List.of(), browser.problems());
+  }
+
   private static Path path(String property, String name) {
     return Path.of(System.getProperty(property), name).toAbsolutePath().normalize();
   }
@@ -154,10 +162,7 @@ class SearchPageTest {
     search("a cat on a sofa");
     browser.until("all 11 results", () -> tiles().size() == 11);
     for (WebElement tile : tiles()) {
-      assertTrue(
-          tile.findElement(org.openqa.selenium.By.cssSelector(".score"))
-              .getText()
-              .matches("-?\\d\\.\\d{3}"));
+      assertTrue(tile.findElement(By.cssSelector(".score")).getText().matches("-?\\d\\.\\d{3}"));
     }
     browser.until(
         "thumbnails decoded",
@@ -203,9 +208,7 @@ class SearchPageTest {
         "similar results", () -> !resultPaths().isEmpty() && !resultPaths().equals(before));
     // The photo itself is the closest match to itself.
     assertEquals(before.get(2), resultPaths().get(0));
-    assertEquals(
-        "1.000",
-        tiles().get(0).findElement(org.openqa.selenium.By.cssSelector(".score")).getText());
+    assertEquals("1.000", tiles().get(0).findElement(By.cssSelector(".score")).getText());
     assertTrue(browser.driver.getCurrentUrl().contains("similar="));
     assertTrue(browser.find("#image-query").isDisplayed());
     browser.screenshot("more-like-this-light");
@@ -219,8 +222,7 @@ class SearchPageTest {
     browser.find("#file").sendKeys(bee.toString());
     browser.awaitState("results");
     assertTrue(resultPaths().get(0).endsWith("/animals/animal-honey-bee-on-aster.jpg"));
-    String score =
-        tiles().get(0).findElement(org.openqa.selenium.By.cssSelector(".score")).getText();
+    String score = tiles().get(0).findElement(By.cssSelector(".score")).getText();
     // The upload is decoded and preprocessed like the indexed copy; allow resampling differences.
     assertTrue(Float.parseFloat(score) > 0.98f, score);
     assertEquals("animal-honey-bee-on-aster.jpg", browser.find("#image-query-label").getText());
@@ -247,6 +249,17 @@ class SearchPageTest {
     assertEquals(city.toString(), browser.find("#folder").getDomProperty("value"));
     browser.until("restored results", () -> resultPaths().size() == CITY.size());
     assertNotEquals(0, resultPaths().size());
+  }
+
+  @Test
+  void infinite_scroll_pages_with_offset_until_there_are_no_more() {
+    browser.driver.get(base + "?q=a+photo&k=4");
+    browser.awaitState("results");
+    // The page is short, so the sentinel stays in view and each page asks for the next one.
+    browser.until("all pages", () -> tiles().size() == 11);
+    assertEquals(11, Set.copyOf(resultPaths()).size(), "no result twice");
+    assertTrue(browser.find("#more-spinner").getDomAttribute("hidden") != null);
+    assertTrue(browser.find("#status").getText().startsWith("11 photos"));
   }
 
   @Test
