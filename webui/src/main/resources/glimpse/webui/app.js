@@ -32,6 +32,7 @@ const el = {
   noResults: $("no-results"),
   noResultsText: $("no-results-text"),
   error: $("error"),
+  errorTitle: $("error-title"),
   errorText: $("error-text"),
   retry: $("retry"),
   grid: $("results"),
@@ -465,6 +466,8 @@ async function showEmpty() {
 
 function showError(error) {
   show(el.error);
+  const refused = error.status >= 400 && error.status < 500;
+  el.errorTitle.textContent = refused ? "The server could not run this search" : "Something went wrong";
   el.errorText.textContent = error.message || String(error);
   el.status.textContent = "";
   el.grid.hidden = true;

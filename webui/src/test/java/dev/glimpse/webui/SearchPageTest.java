@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
@@ -173,6 +174,12 @@ class SearchPageTest {
                         + ".every(i => i.complete && i.naturalWidth > 0)"));
     assertTrue(browser.find("#status").getText().contains("11 photos for “a cat on a sofa”"));
     bothThemes("results");
+    browser.driver.manage().window().setSize(new Dimension(420, 860));
+    try {
+      browser.screenshot("results-narrow-light");
+    } finally {
+      browser.driver.manage().window().setSize(new Dimension(1280, 860));
+    }
   }
 
   @Test
