@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       ClassifyCommand.class,
       IndexCommand.class,
       SearchCommand.class,
+      SimilarCommand.class,
+      ServeCommand.class,
       StatusCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

@@ -1,16 +1,11 @@
 package dev.glimpse.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.glimpse.core.index.LuceneVectorStore;
 import dev.glimpse.core.index.ModelManifest;
 import dev.glimpse.core.index.SearchFilter;
 import dev.glimpse.core.index.SearchHit;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -82,25 +77,6 @@ final class SearchCommand implements Callable<Integer> {
   }
 
   private void print(List<SearchHit> hits) throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      ObjectMapper mapper = new ObjectMapper();
-      ObjectNode root = mapper.createObjectNode();
-      root.put("query", text);
-      ArrayNode results = root.putArray("results");
-      for (SearchHit h : hits) {
-        results
-            .addObject()
-            .put("path", h.record().path())
-            .put("score", h.score())
-            .put("id", h.record().id());
-      }
-      out.println(mapper.writeValueAsString(root));
-    } else {
-      for (SearchHit h : hits) {
-        out.printf(Locale.ROOT, "%.4f  %s%n", h.score(), h.record().path());
-      }
-    }
-    out.flush();
+    SearchResults.print(spec.commandLine().getOut(), text, hits, json);
   }
 }

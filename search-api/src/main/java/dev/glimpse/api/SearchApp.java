@@ -62,6 +62,7 @@ public final class SearchApp {
           cfg.jetty.multipartConfig.maxFileSize(config.maxUploadBytes(), SizeUnit.BYTES);
           cfg.jetty.multipartConfig.maxTotalRequestSize(config.maxRequestBytes(), SizeUnit.BYTES);
           cfg.jetty.multipartConfig.maxInMemoryFileSize(1024 * 1024, SizeUnit.BYTES);
+          cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
           cfg.staticFiles.add(
               files -> {
                 files.hostedPath = "/";

@@ -290,6 +290,7 @@ class SearchApiTest {
       HttpResponse<byte[]> r = http.get(p);
       assertTrue(r.statusCode() == 400 || r.statusCode() == 404, p + " -> " + r.statusCode());
       assertFalse(Http.text(r).contains("root:"), p + " leaked a file");
+      assertTrue(Http.text(r).startsWith("{\"error\":"), p + " -> " + Http.text(r));
     }
   }
 

@@ -1,0 +1,167 @@
+package dev.glimpse.cli;
+
+import dev.glimpse.api.ApiConfig;
+import dev.glimpse.api.SearchApp;
+import dev.glimpse.api.SearchService;
+import dev.glimpse.core.clip.ClipModel;
+import dev.glimpse.core.index.LuceneVectorStore;
+import dev.glimpse.core.index.ModelManifest;
+import io.javalin.Javalin;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code glimpse serve}: the search API and web UI over an index, with the index's own model. Runs
+ * until SIGTERM or Ctrl-C (a shutdown hook stops the server, then closes the index and the model),
+ * or until its thread is interrupted.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve the search API (/api) and the web UI (/) over an index.",
+      "Binds to 127.0.0.1 by default; any other address needs an API key (--api-key-file or"
+          + " GLIMPSE_API_KEY), sent by clients as 'Authorization: Bearer KEY'.",
+      "New commits of a 'glimpse index' running beside it show up within a second or two."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--index", paramLabel = "DIR", description = IndexOption.DESCRIPTION)
+  Path index;
+
+  @Option(
+      names = "--host",
+      defaultValue = ApiConfig.DEFAULT_HOST,
+      description = "Address to bind (default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(
+      names = "--port",
+      defaultValue = "7070",
+      description = "Port (default ${DEFAULT-VALUE}; 0 picks a free one).")
+  int port;
+
+  @Option(
+      names = "--api-key-file",
+      paramLabel = "FILE",
+      description = "File holding the API key (first line). Default: $GLIMPSE_API_KEY.")
+  Path apiKeyFile;
+
+  @Option(
+      names = "--cache-dir",
+      paramLabel = "DIR",
+      description = "Thumbnail cache folder (default: $XDG_CACHE_HOME/glimpse/thumbnails).")
+  Path cacheDir;
+
+  @Override
+  public Integer call() throws Exception {
+    if (port < 0 || port > 65535) {
+      throw new UsageException("--port must be between 0 and 65535, got " + port);
+    }
+    Map<String, String> env = GlimpseCli.root(spec).environment();
+    ApiConfig config;
+    try {
+      config = ApiConfig.forHost(host, apiKey(env)).withThumbnailCacheDir(cacheDir(env));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    System.setProperty("java.awt.headless", "true");
+    Path indexDir = IndexLocation.resolve(index, env);
+    PrintWriter out = spec.commandLine().getOut();
+    try {
+      serve(config, indexDir, env, out);
+    } finally {
+      closed.countDown();
+    }
+    return GlimpseCli.OK;
+  }
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CountDownLatch closed = new CountDownLatch(1);
+
+  private void serve(ApiConfig config, Path indexDir, Map<String, String> env, PrintWriter out)
+      throws Exception {
+    try (LuceneVectorStore store = IndexOption.openExisting(indexDir)) {
+      ModelManifest manifest =
+          store
+              .manifest()
+              .orElseThrow(
+                  () -> new UsageException("the index at " + indexDir + " records no model"));
+      try (ClipModel model =
+          ModelOptions.load(manifest.modelId(), spec.commandLine().getErr(), env).model()) {
+        Javalin app = SearchApp.create(new SearchService(store, model, config), config);
+        Thread hook =
+            new Thread(
+                () -> {
+                  app.stop();
+                  stopped.countDown();
+                  awaitQuietly(closed);
+                },
+                "glimpse-serve-shutdown");
+        app.start(host, port);
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("Glimpse is serving " + store.stats().images() + " images");
+        out.println("  http://" + urlHost(host) + ":" + app.port() + "/");
+        out.flush();
+        try {
+          stopped.await();
+        } catch (InterruptedException e) {
+          // Stopped in-process (tests, embedding): do what the shutdown hook would have done.
+          Runtime.getRuntime().removeShutdownHook(hook);
+          app.stop();
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  /** Lets the shutdown hook wait (bounded) until the index and model are closed. */
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Optional<String> apiKey(Map<String, String> env) throws Exception {
+    if (apiKeyFile != null) {
+      if (!Files.isRegularFile(apiKeyFile)) {
+        throw new UsageException("API key file " + apiKeyFile + " does not exist");
+      }
+      String key =
+          Files.readString(apiKeyFile, StandardCharsets.UTF_8).lines().findFirst().orElse("");
+      if (key.isBlank()) {
+        throw new UsageException("API key file " + apiKeyFile + " is empty");
+      }
+      return Optional.of(key.strip());
+    }
+    return Optional.ofNullable(env.get("GLIMPSE_API_KEY")).filter(k -> !k.isBlank());
+  }
+
+  private Path cacheDir(Map<String, String> env) {
+    if (cacheDir != null) {
+      return cacheDir.toAbsolutePath().normalize();
+    }
+    String xdg = env.get("XDG_CACHE_HOME");
+    Path base =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".cache");
+    return base.resolve("glimpse").resolve("thumbnails").toAbsolutePath().normalize();
+  }
+
+  private static String urlHost(String host) {
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.glimpse.cli;
+
+import dev.glimpse.core.clip.ClipModel;
+import dev.glimpse.core.image.ClipPreprocessor;
+import dev.glimpse.core.index.ImageRecord;
+import dev.glimpse.core.index.LuceneVectorStore;
+import dev.glimpse.core.index.ModelManifest;
+import dev.glimpse.core.index.SearchFilter;
+import dev.glimpse.core.index.SearchHit;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code glimpse similar}: image to images, from the command line. */
+@Command(
+    name = "similar",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Find photos that look like an image: an indexed id, the path of an indexed photo (its stored"
+          + " vector is used), or any image file (decoded and encoded with the index's model).",
+      "Prints score and path, best first; with --json like glimpse search."
+    })
+final class SimilarCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "IMAGE_PATH_OR_ID", description = "An image file or id.")
+  String image;
+
+  @Option(names = "--index", paramLabel = "DIR", description = IndexOption.DESCRIPTION)
+  Path index;
+
+  @Option(
+      names = {"-k", "--limit"},
+      defaultValue = "10",
+      description = "Number of results (default ${DEFAULT-VALUE}, at most 1000).")
+  int k;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (k < 1 || k > 1000) {
+      throw new UsageException("-k must be between 1 and 1000, got " + k);
+    }
+    Map<String, String> env = GlimpseCli.root(spec).environment();
+    Path indexDir = IndexLocation.resolve(index, env);
+    try (LuceneVectorStore store = IndexOption.openExisting(indexDir)) {
+      float[] query = stored(store).orElse(null);
+      if (query == null) {
+        query = encode(store, env, indexDir);
+      }
+      List<SearchHit> hits = store.search(query, k, 0, SearchFilter.NONE);
+      SearchResults.print(spec.commandLine().getOut(), image, hits, json);
+    }
+    return GlimpseCli.OK;
+  }
+
+  /** The stored vector when the argument is an indexed id or the path of an indexed file. */
+  private Optional<float[]> stored(LuceneVectorStore store) throws Exception {
+    if (image.matches("[0-9a-f]{32}")) {
+      Optional<float[]> v = store.vector(image);
+      if (v.isPresent()) {
+        return v;
+      }
+    }
+    Path file = Path.of(image).toAbsolutePath().normalize();
+    Optional<ImageRecord> record = store.getByPath(file.toString());
+    if (record.isPresent()) {
+      return store.vector(record.get().id());
+    }
+    return Optional.empty();
+  }
+
+  private float[] encode(LuceneVectorStore store, Map<String, String> env, Path indexDir)
+      throws Exception {
+    Path file = Path.of(image);
+    if (!Files.isRegularFile(file)) {
+      throw new UsageException(image + " is neither an indexed image id nor an image file");
+    }
+    ModelManifest manifest =
+        store
+            .manifest()
+            .orElseThrow(
+                () -> new UsageException("the index at " + indexDir + " records no model"));
+    try (ClipModel model =
+        ModelOptions.load(manifest.modelId(), spec.commandLine().getErr(), env).model()) {
+      float[] pixels = new ClipPreprocessor(model.preprocess()).preprocess(file);
+      return model.encodeImages(pixels, 1)[0];
+    }
+  }
+}
