@@ -270,6 +270,33 @@ class SearchPageTest {
   }
 
   @Test
+  void a_required_api_key_is_asked_for_and_sent_with_every_request() throws Exception {
+    String key = "browser-test-key-0123456789";
+    ApiConfig keyed = ApiConfig.forHost("127.0.0.1", Optional.empty()).withRequiredKey(key);
+    Javalin locked =
+        SearchApp.create(new SearchService(store, model, keyed), keyed).start("127.0.0.1", 0);
+    try {
+      browser.driver.get("http://127.0.0.1:" + locked.port() + "/?q=a+cat");
+      browser.until("key prompt", () -> browser.find("#key-dialog").isDisplayed());
+      browser.find("#key-input").sendKeys(key, Keys.ENTER);
+      browser.awaitState("results");
+      // Image requests need the header too, so thumbnails arrive as blobs fetched with it.
+      browser.until(
+          "thumbnails fetched with the key",
+          () ->
+              (Boolean)
+                  browser.driver.executeScript(
+                      "const imgs = [...document.querySelectorAll('#results img')];"
+                          + "return imgs.length === 11 && imgs.every(i => i.src.startsWith('blob:')"
+                          + " && i.complete && i.naturalWidth > 0)"));
+      assertEquals(
+          key, browser.driver.executeScript("return sessionStorage.getItem('glimpse.apiKey')"));
+    } finally {
+      locked.stop();
+    }
+  }
+
+  @Test
   void an_api_error_is_shown_with_its_message() throws Exception {
     browser.driver.get(base + "?q=" + "x".repeat(1001));
     browser.awaitState("error");
