@@ -6,11 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.glimpse.core.bench.EncoderBenchmark;
 import dev.glimpse.core.clip.ClipCheckpoint;
 import dev.glimpse.core.clip.ClipModel;
+import dev.glimpse.core.clip.ClipOptions;
 import dev.glimpse.core.clip.DType;
+import dev.glimpse.core.clip.Precision;
 import dev.glimpse.core.clip.SyntheticCheckpoint;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -73,6 +77,17 @@ final class BenchCommand implements Runnable {
         description = "Timed runs per text query. Default: ${DEFAULT-VALUE}.")
     int textRuns;
 
+    @Option(
+        names = "--precisions",
+        split = ",",
+        paramLabel = "P[,P...]",
+        defaultValue = "fp32,bf16",
+        converter = PrecisionOption.Converter.class,
+        description =
+            "Precisions to measure, interleaved in one run; the first is the baseline of the"
+                + " ratios. Default: ${DEFAULT-VALUE}.")
+    List<Precision> precisions;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -93,67 +108,111 @@ final class BenchCommand implements Runnable {
           new EncoderBenchmark.Settings(batchSizes, rounds, textRuns, 1);
       EncoderBenchmark.Result r;
       String summary;
-      try (ClipModel m = ClipModel.load(ClipCheckpoint.open(dir))) {
-        summary = m.config().summary();
+      List<ClipModel> models = new ArrayList<>();
+      try {
+        for (Precision p : precisions) {
+          models.add(ClipModel.load(ClipCheckpoint.open(dir), new ClipOptions(p)));
+        }
+        summary = models.get(0).config().summary();
         r =
             new EncoderBenchmark(
-                    m,
+                    models,
                     settings,
                     line -> {
                       err.println(line);
                       err.flush();
                     })
                 .run();
+      } finally {
+        for (ClipModel m : models) {
+          m.close();
+        }
       }
+      String base = r.images().get(0).precision();
       if (json) {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
-        root.put("model", summary);
-        root.put("engine", "djl-pytorch");
-        root.put("precision", "fp32");
-        root.put("cpus", Runtime.getRuntime().availableProcessors());
-        ArrayNode images = root.putArray("images");
-        for (EncoderBenchmark.ImageResult i : r.images()) {
-          images
-              .addObject()
-              .put("batch", i.batch())
-              .put("imagesPerSecond", i.medianImagesPerSecond());
-        }
-        ArrayNode texts = root.putArray("texts");
-        for (EncoderBenchmark.TextResult t : r.texts()) {
-          texts
-              .addObject()
-              .put("query", t.name())
-              .put("tokens", t.tokens())
-              .put("p50Ms", t.p50Millis())
-              .put("p99Ms", t.p99Millis());
-        }
-        out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        printJson(out, summary, r);
       } else {
         out.println("model: " + summary);
         out.println(
-            "engine: DJL PyTorch, fp32, " + Runtime.getRuntime().availableProcessors() + " CPUs");
+            "engine: DJL PyTorch, "
+                + Runtime.getRuntime().availableProcessors()
+                + " CPUs; ratios are to "
+                + base);
         out.println();
-        out.println("| batch | images/s (median of " + rounds + ") |");
-        out.println("|---|---|");
-        for (EncoderBenchmark.ImageResult i : r.images()) {
-          out.printf(Locale.ROOT, "| %d | %.1f |%n", i.batch(), i.medianImagesPerSecond());
-        }
-        out.println();
-        out.println("| text | tokens | p50 ms | p99 ms |");
+        out.println("| precision | batch | images/s (median of " + rounds + ") | ratio |");
         out.println("|---|---|---|---|");
-        for (EncoderBenchmark.TextResult t : r.texts()) {
+        for (EncoderBenchmark.ImageResult i : r.images()) {
+          double baseline = imageBaseline(r, base, i.batch());
           out.printf(
               Locale.ROOT,
-              "| %s | %d | %.2f | %.2f |%n",
+              "| %s | %d | %.1f | %.2fx |%n",
+              i.precision(),
+              i.batch(),
+              i.medianImagesPerSecond(),
+              i.medianImagesPerSecond() / baseline);
+        }
+        out.println();
+        out.println("| precision | text | tokens | p50 ms | p99 ms | p50 speed-up |");
+        out.println("|---|---|---|---|---|---|");
+        for (EncoderBenchmark.TextResult t : r.texts()) {
+          double baseline = textBaseline(r, base, t.name());
+          out.printf(
+              Locale.ROOT,
+              "| %s | %s | %d | %.2f | %.2f | %.2fx |%n",
+              t.precision(),
               t.name(),
               t.tokens(),
               t.p50Millis(),
-              t.p99Millis());
+              t.p99Millis(),
+              baseline / t.p50Millis());
         }
       }
       out.flush();
       return GlimpseCli.OK;
+    }
+
+    private static double imageBaseline(EncoderBenchmark.Result r, String base, int batch) {
+      return r.images().stream()
+          .filter(i -> i.precision().equals(base) && i.batch() == batch)
+          .findFirst()
+          .orElseThrow()
+          .medianImagesPerSecond();
+    }
+
+    private static double textBaseline(EncoderBenchmark.Result r, String base, String name) {
+      return r.texts().stream()
+          .filter(t -> t.precision().equals(base) && t.name().equals(name))
+          .findFirst()
+          .orElseThrow()
+          .p50Millis();
+    }
+
+    private static void printJson(PrintWriter out, String summary, EncoderBenchmark.Result r)
+        throws java.io.IOException {
+      ObjectMapper mapper = new ObjectMapper();
+      ObjectNode root = mapper.createObjectNode();
+      root.put("model", summary);
+      root.put("engine", "djl-pytorch");
+      root.put("cpus", Runtime.getRuntime().availableProcessors());
+      ArrayNode images = root.putArray("images");
+      for (EncoderBenchmark.ImageResult i : r.images()) {
+        images
+            .addObject()
+            .put("precision", i.precision())
+            .put("batch", i.batch())
+            .put("imagesPerSecond", i.medianImagesPerSecond());
+      }
+      ArrayNode texts = root.putArray("texts");
+      for (EncoderBenchmark.TextResult t : r.texts()) {
+        texts
+            .addObject()
+            .put("precision", t.precision())
+            .put("query", t.name())
+            .put("tokens", t.tokens())
+            .put("p50Ms", t.p50Millis())
+            .put("p99Ms", t.p99Millis());
+      }
+      out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     }
   }
 }

@@ -150,7 +150,7 @@ final class IndexCommand implements Callable<Integer> {
             Duration.ofSeconds(commitSeconds),
             dryRun,
             IndexingOptions.DEFAULT_MAX_FILE_BYTES);
-    ModelOptions.Loaded loaded = ModelOptions.load(modelId, err, env);
+    ModelOptions.Loaded loaded = ModelOptions.load(modelId, modelOptions.clipOptions(), err, env);
     try (var model = loaded.model()) {
       ModelManifest manifest =
           new ModelManifest(

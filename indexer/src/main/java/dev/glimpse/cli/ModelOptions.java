@@ -3,6 +3,8 @@ package dev.glimpse.cli;
 import dev.glimpse.core.clip.CheckpointException;
 import dev.glimpse.core.clip.ClipCheckpoint;
 import dev.glimpse.core.clip.ClipModel;
+import dev.glimpse.core.clip.ClipOptions;
+import dev.glimpse.core.clip.Precision;
 import dev.glimpse.core.hub.HubConfig;
 import dev.glimpse.core.hub.HubException;
 import dev.glimpse.core.hub.ModelLocator;
@@ -13,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** The {@code --model} option shared by commands that run CLIP. */
+/** The {@code --model} and {@code --precision} options shared by commands that run CLIP. */
 final class ModelOptions {
   static final String DEFAULT_MODEL = "openai/clip-vit-base-patch32";
 
@@ -26,6 +28,19 @@ final class ModelOptions {
               + DEFAULT_MODEL
               + " (for an existing index: the index's model).")
   String model;
+
+  @Option(
+      names = "--precision",
+      paramLabel = PrecisionOption.LABEL,
+      converter = PrecisionOption.Converter.class,
+      defaultValue = "fp32",
+      description = PrecisionOption.DESCRIPTION)
+  Precision precision = Precision.FP32;
+
+  /** The model loading options given on the command line. */
+  ClipOptions clipOptions() {
+    return new ClipOptions(precision);
+  }
 
   /** The model given on the command line, if any. */
   Optional<String> explicit() {
@@ -40,7 +55,7 @@ final class ModelOptions {
   /** Finds (downloading if needed) and loads the model given or the default. */
   ClipModel load(PrintWriter err, Map<String, String> env)
       throws HubException, CheckpointException {
-    return load(idOrDefault(), err, env).model();
+    return load(idOrDefault(), clipOptions(), err, env).model();
   }
 
   /** A loaded model and where it came from. */
@@ -67,11 +82,11 @@ final class ModelOptions {
   }
 
   /** Finds (downloading if needed) and loads a model by id or directory. */
-  static Loaded load(String id, PrintWriter err, Map<String, String> env)
+  static Loaded load(String id, ClipOptions options, PrintWriter err, Map<String, String> env)
       throws HubException, CheckpointException {
     Path dir =
         new ModelLocator(HubConfig.fromEnvironment(env))
             .locate(id, new ConsoleProgress(err, Terminal.stderrIsTerminal()));
-    return new Loaded(id, dir, ClipModel.load(ClipCheckpoint.open(dir)));
+    return new Loaded(id, dir, ClipModel.load(ClipCheckpoint.open(dir), options));
   }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -23,6 +24,8 @@ import picocli.CommandLine.Spec;
     })
 final class SearchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin PrecisionOption precision = new PrecisionOption();
 
   @Parameters(index = "0", paramLabel = "TEXT", description = "What to look for.")
   String text;
@@ -63,7 +66,9 @@ final class SearchCommand implements Callable<Integer> {
                   () -> new UsageException("the index at " + indexDir + " records no model"));
       List<SearchHit> hits;
       try (var model =
-          ModelOptions.load(manifest.modelId(), spec.commandLine().getErr(), env).model()) {
+          ModelOptions.load(
+                  manifest.modelId(), precision.clipOptions(), spec.commandLine().getErr(), env)
+              .model()) {
         float[] query = model.encodeTexts(List.of(text))[0];
         SearchFilter filter =
             folder == null

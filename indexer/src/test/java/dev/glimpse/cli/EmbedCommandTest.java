@@ -102,6 +102,38 @@ class EmbedCommandTest {
   }
 
   @Test
+  void bf16_precision_embeds_a_query_close_to_fp32() throws Exception {
+    String model = Cli.fixture("tiny-clip-hf").toString();
+    Cli.Result exact = Cli.run(env(), "embed", "--model", model, "--text", "a photo of a dog");
+    Cli.Result fast =
+        Cli.run(
+            env(), "embed", "--model", model, "--precision", "BF16", "--text", "a photo of a dog");
+    assertEquals(0, exact.exitCode(), exact.err());
+    assertEquals(0, fast.exitCode(), fast.err());
+    float[] a = floats(JSON.readTree(exact.out()).findValue("embedding"));
+    float[] b = floats(JSON.readTree(fast.out()).findValue("embedding"));
+    // The fixture README's bf16 bound on (normalised) embeddings; differing proves bf16 ran.
+    float diff = maxAbs(a, b);
+    assertTrue(diff > 0 && diff < 0.1f, "bf16 vs fp32 max abs " + diff);
+  }
+
+  @Test
+  void unknown_precision_is_a_usage_error() {
+    Cli.Result r =
+        Cli.run(
+            env(),
+            "embed",
+            "--model",
+            Cli.fixture("tiny-clip-hf").toString(),
+            "--precision",
+            "int4",
+            "--text",
+            "a dog");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("use fp32, bf16 or auto"), r.err());
+  }
+
+  @Test
   void no_inputs_is_a_usage_error() {
     Cli.Result r = Cli.run(env(), "embed", "--model", Cli.fixture("tiny-clip-hf").toString());
     assertEquals(2, r.exitCode());

@@ -4,6 +4,7 @@ import dev.glimpse.core.clip.ClipModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -44,29 +45,47 @@ public final class EncoderBenchmark {
     }
   }
 
-  /** Images per second at one batch size: the median and every round. */
-  public record ImageResult(int batch, double medianImagesPerSecond, double[] rounds) {}
+  /** Images per second of one model at one batch size: the median and every round. */
+  public record ImageResult(
+      String precision, int batch, double medianImagesPerSecond, double[] rounds) {}
 
-  /** Latency of one query in milliseconds. */
-  public record TextResult(String name, int tokens, double p50Millis, double p99Millis, int runs) {}
+  /** Latency of one model on one query in milliseconds. */
+  public record TextResult(
+      String precision, String name, int tokens, double p50Millis, double p99Millis, int runs) {}
 
   /** Everything one run measured. */
   public record Result(List<ImageResult> images, List<TextResult> texts) {}
 
-  private final ClipModel model;
+  private final List<ClipModel> models;
   private final Settings settings;
   private final Consumer<String> log;
 
+  /** A benchmark of one model. */
   public EncoderBenchmark(ClipModel model, Settings settings, Consumer<String> log) {
-    this.model = model;
+    this(List.of(model), settings, log);
+  }
+
+  /**
+   * A benchmark of several models of the same checkpoint (e.g. one per precision), measured
+   * interleaved so that drifting machine load hits all of them alike.
+   */
+  public EncoderBenchmark(List<ClipModel> models, Settings settings, Consumer<String> log) {
+    if (models.isEmpty()) {
+      throw new IllegalArgumentException("no models to benchmark");
+    }
+    this.models = List.copyOf(models);
     this.settings = settings;
     this.log = log;
+  }
+
+  private static String label(ClipModel m) {
+    return m.precision().name().toLowerCase(Locale.ROOT);
   }
 
   /** Runs the benchmark. */
   public Result run() {
     int[] batches = settings.batchSizes();
-    int size = model.preprocess().cropSize();
+    int size = models.get(0).preprocess().cropSize();
     SplittableRandom random = new SplittableRandom(settings.seed());
     float[][] inputs = new float[batches.length][];
     for (int i = 0; i < batches.length; i++) {
@@ -74,31 +93,40 @@ public final class EncoderBenchmark {
       for (int k = 0; k < inputs[i].length; k++) {
         inputs[i][k] = (float) random.nextGaussian();
       }
-      model.encodeImages(inputs[i], batches[i]); // warm-up
+      for (ClipModel m : models) {
+        m.encodeImages(inputs[i], batches[i]); // warm-up
+      }
     }
-    double[][] rates = new double[batches.length][settings.rounds()];
+    int cells = models.size() * batches.length;
+    double[][] rates = new double[cells][settings.rounds()];
     for (int r = 0; r < settings.rounds(); r++) {
       for (int i = 0; i < batches.length; i++) {
-        long t0 = System.nanoTime();
-        model.encodeImages(inputs[i], batches[i]);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        rates[i][r] = batches[i] / seconds;
+        for (int m = 0; m < models.size(); m++) {
+          long t0 = System.nanoTime();
+          models.get(m).encodeImages(inputs[i], batches[i]);
+          double seconds = (System.nanoTime() - t0) / 1e9;
+          rates[m * batches.length + i][r] = batches[i] / seconds;
+        }
       }
       log.accept(
           "round " + (r + 1) + "/" + settings.rounds() + ": " + Arrays.toString(column(rates, r)));
     }
     List<ImageResult> images = new ArrayList<>();
-    for (int i = 0; i < batches.length; i++) {
-      images.add(new ImageResult(batches[i], median(rates[i]), rates[i]));
+    for (int m = 0; m < models.size(); m++) {
+      for (int i = 0; i < batches.length; i++) {
+        double[] cell = rates[m * batches.length + i];
+        images.add(new ImageResult(label(models.get(m)), batches[i], median(cell), cell));
+      }
     }
     List<TextResult> texts = new ArrayList<>();
-    texts.add(text("typical 8-word query", TYPICAL_QUERY));
-    texts.add(text("77-token query", LONG_QUERY));
+    texts.addAll(text("typical 8-word query", TYPICAL_QUERY));
+    texts.addAll(text("77-token query", LONG_QUERY));
     return new Result(images, texts);
   }
 
-  private TextResult text(String name, String query) {
-    long[] ids = model.tokenizer().encode(query);
+  /** One query on every model, runs interleaved across models. */
+  private List<TextResult> text(String name, String query) {
+    long[] ids = models.get(0).tokenizer().encode(query);
     int tokens = 0;
     for (int i = 0; i < ids.length; i++) {
       if (ids[i] != 0) {
@@ -106,16 +134,31 @@ public final class EncoderBenchmark {
       }
     }
     for (int i = 0; i < 5; i++) {
-      model.encodeTexts(List.of(query));
+      for (ClipModel m : models) {
+        m.encodeTexts(List.of(query));
+      }
     }
-    double[] ms = new double[settings.textRuns()];
-    for (int i = 0; i < ms.length; i++) {
-      long t0 = System.nanoTime();
-      model.encodeTexts(List.of(query));
-      ms[i] = (System.nanoTime() - t0) / 1e6;
+    double[][] ms = new double[models.size()][settings.textRuns()];
+    for (int i = 0; i < settings.textRuns(); i++) {
+      for (int m = 0; m < models.size(); m++) {
+        long t0 = System.nanoTime();
+        models.get(m).encodeTexts(List.of(query));
+        ms[m][i] = (System.nanoTime() - t0) / 1e6;
+      }
     }
-    Arrays.sort(ms);
-    return new TextResult(name, tokens, percentile(ms, 50), percentile(ms, 99), ms.length);
+    List<TextResult> out = new ArrayList<>();
+    for (int m = 0; m < models.size(); m++) {
+      Arrays.sort(ms[m]);
+      out.add(
+          new TextResult(
+              label(models.get(m)),
+              name,
+              tokens,
+              percentile(ms[m], 50),
+              percentile(ms[m], 99),
+              ms[m].length));
+    }
+    return out;
   }
 
   private static double[] column(double[][] m, int c) {

@@ -21,6 +21,7 @@ public final class ClipModel implements AutoCloseable {
   private final TextTower text;
   private final ClipTokenizer tokenizer;
   private final float logitScale;
+  private final Precision precision;
 
   private ClipModel(
       ClipCheckpoint checkpoint,
@@ -28,8 +29,10 @@ public final class ClipModel implements AutoCloseable {
       VisionTower vision,
       TextTower text,
       ClipTokenizer tokenizer,
-      float logitScale) {
+      float logitScale,
+      Precision precision) {
     this.checkpoint = checkpoint;
+    this.precision = precision;
     this.weights = weights;
     this.vision = vision;
     this.text = text;
@@ -37,8 +40,42 @@ public final class ClipModel implements AutoCloseable {
     this.logitScale = logitScale;
   }
 
-  /** Loads both towers and the tokenizer of a checkpoint. */
+  /** Loads both towers and the tokenizer of a checkpoint, in exact float32. */
   public static ClipModel load(ClipCheckpoint checkpoint) throws CheckpointException {
+    return load(checkpoint, ClipOptions.DEFAULTS);
+  }
+
+  /**
+   * Loads both towers and the tokenizer of a checkpoint.
+   *
+   * @throws CheckpointException also when {@link Precision#BF16} is asked for and cannot run here
+   *     (no Vector API, or a geometry the fast path does not cover); {@link Precision#AUTO} falls
+   *     back to float32 instead
+   */
+  public static ClipModel load(ClipCheckpoint checkpoint, ClipOptions options)
+      throws CheckpointException {
+    ClipModel fp32 = loadFp32(checkpoint);
+    if (options.precision() == Precision.FP32) {
+      return fp32;
+    }
+    try {
+      return FastModels.upgrade(fp32, options.precision());
+    } catch (CheckpointException | RuntimeException e) {
+      fp32.close();
+      throw e;
+    }
+  }
+
+  /** This model sharing its weights, with the text tower replaced. Closing either closes both. */
+  ClipModel withText(TextTower fasterText, Precision p) {
+    return new ClipModel(checkpoint, weights, vision, fasterText, tokenizer, logitScale, p);
+  }
+
+  TextTower textTower() {
+    return text;
+  }
+
+  private static ClipModel loadFp32(ClipCheckpoint checkpoint) throws CheckpointException {
     NDManager manager = newWeightsManager();
     ClipTokenizer tokenizer = null;
     try (WeightStore store = checkpoint.openWeights()) {
@@ -52,7 +89,7 @@ public final class ClipModel implements AutoCloseable {
           checkpoint.tokenizer().isPresent()
               ? ClipTokenizer.fromFile(checkpoint.tokenizer().get(), context)
               : ClipTokenizer.bundled(context);
-      return new ClipModel(checkpoint, manager, vision, text, tokenizer, scale);
+      return new ClipModel(checkpoint, manager, vision, text, tokenizer, scale, Precision.FP32);
     } catch (CheckpointException | RuntimeException e) {
       if (tokenizer != null) {
         tokenizer.close();
@@ -76,6 +113,11 @@ public final class ClipModel implements AutoCloseable {
   /** The checkpoint this model was loaded from. */
   public ClipCheckpoint checkpoint() {
     return checkpoint;
+  }
+
+  /** The precision the encoders run in: {@link Precision#FP32} or {@link Precision#BF16}. */
+  public Precision precision() {
+    return precision;
   }
 
   /** The model geometry. */

@@ -62,6 +62,14 @@ final class Transformer {
     }
   }
 
+  TransformerConfig config() {
+    return config;
+  }
+
+  List<BlockWeights> blocks() {
+    return blocks;
+  }
+
   NDArray layerNorm(NDArray x, NDArray weight, NDArray bias) {
     return LayerNorm.layerNorm(x, normShape, weight, bias, config.layerNormEps())
         .singletonOrThrow();

@@ -1,0 +1,60 @@
+package dev.glimpse.core.clip;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns a loaded float32 model into its bf16 fast variant, or explains why it cannot. */
+final class FastModels {
+  private static final Logger LOG = LoggerFactory.getLogger(FastModels.class);
+
+  private FastModels() {}
+
+  /**
+   * @param fp32 a freshly loaded float32 model; returned as is when AUTO decides against bf16
+   * @param wanted {@link Precision#BF16} or {@link Precision#AUTO}
+   */
+  static ClipModel upgrade(ClipModel fp32, Precision wanted) throws CheckpointException {
+    String why = FastPathProbe.unavailableReason();
+    if (why == null && !fp32.textTower().supportsFewRows()) {
+      why =
+          "the bf16 path needs QuickGELU and widths divisible by 64, not "
+              + fp32.config().summary();
+    }
+    if (why != null) {
+      if (wanted == Precision.BF16) {
+        throw new CheckpointException("cannot run in bf16: " + why);
+      }
+      LOG.info("precision auto: fp32, because {}", why);
+      return fp32;
+    }
+    ClipModel fast = fp32.withText(fp32.textTower().withBf16FewRows(), Precision.BF16);
+    if (wanted == Precision.AUTO) {
+      double cos = selfCheck(fp32, fast);
+      if (!(cos >= FastPathProbe.MIN_COSINE)) {
+        LOG.warn(
+            "precision auto: fp32, because the bf16 self-check gave cosine {} (need {})",
+            cos,
+            FastPathProbe.MIN_COSINE);
+        return fp32;
+      }
+      LOG.info("precision auto: bf16 (self-check cosine {})", cos);
+    }
+    return fast;
+  }
+
+  /** Cosine between the fp32 and bf16 features of one query. */
+  static double selfCheck(ClipModel fp32, ClipModel fast) {
+    long[][] ids = {fp32.tokenizer().encode(FastPathProbe.SELF_CHECK_QUERY)};
+    float[] a = fp32.textFeatures(ids)[0];
+    float[] b = fast.textFeatures(ids)[0];
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += (double) a[i] * b[i];
+      na += (double) a[i] * a[i];
+      nb += (double) b[i] * b[i];
+    }
+    return dot / Math.sqrt(na * nb);
+  }
+}

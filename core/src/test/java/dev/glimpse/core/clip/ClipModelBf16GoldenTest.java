@@ -1,0 +1,159 @@
+package dev.glimpse.core.clip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The bf16 fast precision against OpenAI's reference outputs, for both checkpoint layouts. Bounds
+ * are the fixture README's bfloat16 row (measured there for torch's bf16 compute: 3.4e-2 / 0.99992
+ * / 0.11 / 0.014): embeddings max abs 0.1 and cosine 0.9995, logits 0.3, probs 0.03.
+ */
+class ClipModelBf16GoldenTest {
+  private static final float EMBED_MAX_ABS = 0.1f;
+  private static final double EMBED_MIN_COS = 0.9995;
+  private static final Map<String, ClipModel> MODELS = new HashMap<>();
+
+  static synchronized ClipModel model(String fixture) throws Exception {
+    ClipModel m = MODELS.get(fixture);
+    if (m == null) {
+      m =
+          ClipModel.load(
+              ClipCheckpoint.open(Golden.fixture(fixture)), new ClipOptions(Precision.BF16));
+      MODELS.put(fixture, m);
+    }
+    return m;
+  }
+
+  @AfterAll
+  static void close() {
+    MODELS.values().forEach(ClipModel::close);
+    MODELS.clear();
+  }
+
+  private static void assertEmbedding(String what, float[] expected, float[] actual) {
+    float maxAbs = Golden.maxAbs(expected, actual);
+    double cos = Golden.cosine(expected, actual);
+    System.out.printf("bf16 %s: max abs %.3g, cosine %.9f%n", what, maxAbs, cos);
+    assertTrue(maxAbs <= EMBED_MAX_ABS, what + ": max abs " + maxAbs);
+    assertTrue(cos >= EMBED_MIN_COS, what + ": cosine " + cos);
+  }
+
+  /** Text features one query at a time, the way search encodes them. */
+  private static float[][] singleTexts(ClipModel m, long[][] ids) {
+    float[][] out = new float[ids.length][];
+    for (int i = 0; i < ids.length; i++) {
+      out[i] = m.textFeatures(new long[][] {ids[i]})[0];
+    }
+    return out;
+  }
+
+  private static int tokens(long[] row) {
+    int best = 0;
+    for (int i = 1; i < row.length; i++) {
+      if (row[i] > row[best]) {
+        best = i;
+      }
+    }
+    return best + 1;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {Golden.OPENAI, Golden.HF})
+  void queries_take_the_bf16_path_and_differ_from_fp32(String fixture) throws Exception {
+    ClipModel fast = model(fixture);
+    assertEquals(Precision.BF16, fast.precision());
+    long[][] ids = Golden.load(fixture).tokenIds();
+    int fewRowQueries = 0;
+    for (long[] row : ids) {
+      if (fast.textTower().usesFewRows(tokens(row))) {
+        fewRowQueries++;
+      }
+    }
+    assertTrue(fewRowQueries >= ids.length - 1, fewRowQueries + " of " + ids.length);
+    float[] bf16 = fast.textFeatures(new long[][] {ids[0]})[0];
+    float[] fp32 = ClipModelGoldenTest.model(fixture).textFeatures(new long[][] {ids[0]})[0];
+    // If these were equal, the test below would be checking the fp32 path.
+    assertTrue(Golden.maxAbs(fp32, bf16) > 0, "bf16 features equal the fp32 ones bit for bit");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {Golden.OPENAI, Golden.HF})
+  void text_features_match_reference_within_bf16_bounds(String fixture) throws Exception {
+    Golden g = Golden.load(fixture);
+    float[][] actual = singleTexts(model(fixture), g.tokenIds());
+    for (int i = 0; i < g.textCount(); i++) {
+      assertEmbedding(fixture + " text " + i, g.textEmbeds(i), actual[i]);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {Golden.OPENAI, Golden.HF})
+  void batched_text_features_match_reference_within_bf16_bounds(String fixture) throws Exception {
+    Golden g = Golden.load(fixture);
+    long[][] ids = g.tokenIds();
+    long[][] firstThree = {ids[0], ids[1], ids[2]};
+    float[][] actual = model(fixture).textFeatures(firstThree);
+    for (int i = 0; i < firstThree.length; i++) {
+      assertEmbedding(fixture + " batched text " + i, g.textEmbeds(i), actual[i]);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {Golden.OPENAI, Golden.HF})
+  void image_features_match_reference_within_bf16_bounds(String fixture) throws Exception {
+    Golden g = Golden.load(fixture);
+    int n = g.imageCount();
+    float[] batch = new float[n * 3 * 64 * 64];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(g.pixels(i), 0, batch, i * 3 * 64 * 64, 3 * 64 * 64);
+    }
+    float[][] actual = model(fixture).imageFeatures(batch, n);
+    for (int i = 0; i < n; i++) {
+      assertEmbedding(fixture + " image " + i, g.imageEmbeds(i), actual[i]);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {Golden.OPENAI, Golden.HF})
+  void logits_and_probs_match_reference_within_bf16_bounds(String fixture) throws Exception {
+    Golden g = Golden.load(fixture);
+    ClipModel m = model(fixture);
+    int n = g.imageCount();
+    float[] batch = new float[n * 3 * 64 * 64];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(g.pixels(i), 0, batch, i * 3 * 64 * 64, 3 * 64 * 64);
+    }
+    float[][] images = m.encodeImages(batch, n);
+    float[][] texts = Vectors.normalizeRows(singleTexts(m, g.tokenIds()));
+    float[][] expectedLogits = g.matrix("logits_per_image");
+    float[][] expectedProbs = g.matrix("probs");
+    float worstLogit = 0;
+    float worstProb = 0;
+    for (int i = 0; i < n; i++) {
+      float[] logits = ZeroShot.logits(images[i], texts, m.logitScale());
+      float[] probs = ZeroShot.softmax(logits);
+      worstLogit = Math.max(worstLogit, Golden.maxAbs(expectedLogits[i], logits));
+      worstProb = Math.max(worstProb, Golden.maxAbs(expectedProbs[i], probs));
+    }
+    System.out.printf(
+        "bf16 %s: logits max abs %.3g, probs max abs %.3g%n", fixture, worstLogit, worstProb);
+    assertTrue(worstLogit <= 0.3f, "logits off by " + worstLogit);
+    assertTrue(worstProb <= 0.03f, "probs off by " + worstProb);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {Golden.OPENAI, Golden.HF})
+  void auto_picks_bf16_when_the_self_check_passes(String fixture) throws Exception {
+    try (ClipModel auto =
+        ClipModel.load(
+            ClipCheckpoint.open(Golden.fixture(fixture)), new ClipOptions(Precision.AUTO))) {
+      assertEquals(Precision.BF16, auto.precision());
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.glimpse.cli;
+
+import dev.glimpse.core.clip.ClipOptions;
+import dev.glimpse.core.clip.Precision;
+import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/** The {@code --precision} option of commands that run CLIP. */
+final class PrecisionOption {
+  static final String LABEL = "fp32|bf16|auto";
+  static final String DESCRIPTION =
+      "Encoder precision: fp32 (exact), bf16 (fast text queries: bf16 weights, meets the"
+          + " bf16 golden bounds), auto (bf16 where the CPU has 512-bit vectors and a"
+          + " self-check passes). Default: ${DEFAULT-VALUE}.";
+
+  @Option(
+      names = "--precision",
+      paramLabel = LABEL,
+      converter = Converter.class,
+      defaultValue = "fp32",
+      description = DESCRIPTION)
+  Precision precision = Precision.FP32;
+
+  /** The model options these flags ask for. */
+  ClipOptions clipOptions() {
+    return new ClipOptions(precision);
+  }
+
+  /** Parses fp32, bf16 and auto in any case. */
+  static final class Converter implements ITypeConverter<Precision> {
+    @Override
+    public Precision convert(String value) {
+      try {
+        return Precision.valueOf(value.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(
+            "unknown precision '" + value + "': use fp32, bf16 or auto");
+      }
+    }
+  }
+}
