@@ -36,6 +36,8 @@ import picocli.CommandLine.Spec;
 final class ServeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  @picocli.CommandLine.Mixin PrecisionOption precision = new PrecisionOption();
+
   @Option(names = "--index", paramLabel = "DIR", description = IndexOption.DESCRIPTION)
   Path index;
 
@@ -98,7 +100,9 @@ final class ServeCommand implements Callable<Integer> {
               .orElseThrow(
                   () -> new UsageException("the index at " + indexDir + " records no model"));
       try (ClipModel model =
-          ModelOptions.load(manifest.modelId(), spec.commandLine().getErr(), env).model()) {
+          ModelOptions.load(
+                  manifest.modelId(), precision.clipOptions(), spec.commandLine().getErr(), env)
+              .model()) {
         Javalin app = SearchApp.create(new SearchService(store, model, config), config);
         Thread hook =
             new Thread(

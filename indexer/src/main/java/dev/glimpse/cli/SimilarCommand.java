@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
 final class SimilarCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  @picocli.CommandLine.Mixin PrecisionOption precision = new PrecisionOption();
+
   @Parameters(index = "0", paramLabel = "IMAGE_PATH_OR_ID", description = "An image file or id.")
   String image;
 
@@ -91,7 +93,9 @@ final class SimilarCommand implements Callable<Integer> {
             .orElseThrow(
                 () -> new UsageException("the index at " + indexDir + " records no model"));
     try (ClipModel model =
-        ModelOptions.load(manifest.modelId(), spec.commandLine().getErr(), env).model()) {
+        ModelOptions.load(
+                manifest.modelId(), precision.clipOptions(), spec.commandLine().getErr(), env)
+            .model()) {
       float[] pixels = new ClipPreprocessor(model.preprocess()).preprocess(file);
       return model.encodeImages(pixels, 1)[0];
     }
