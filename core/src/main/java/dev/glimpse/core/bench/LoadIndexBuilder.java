@@ -1,0 +1,219 @@
+package dev.glimpse.core.bench;
+
+import dev.glimpse.core.clip.ClipModel;
+import dev.glimpse.core.image.ImageDecoder;
+import dev.glimpse.core.index.ImageMetadata;
+import dev.glimpse.core.index.ImageRecord;
+import dev.glimpse.core.index.IndexConfig;
+import dev.glimpse.core.index.LuceneVectorStore;
+import dev.glimpse.core.index.ModelManifest;
+import dev.glimpse.core.indexing.ImageEncoder;
+import dev.glimpse.core.indexing.ImageIndexer;
+import dev.glimpse.core.indexing.IndexingListener;
+import dev.glimpse.core.indexing.IndexingOptions;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Builds a large index for the search-service load benchmark: real vectors for the photos of a
+ * folder (through the real {@link ImageIndexer}), then synthetic images up to the wanted size with
+ * random unit vectors (normalised Gaussians) and made-up but plausible records under {@code
+ * /synthetic/YEAR/ALBUM/NNNNNN.jpg}, so folder and date filters have something to select.
+ *
+ * <p>The index is kept: a later run with the same size and model reuses it.
+ */
+public final class LoadIndexBuilder {
+  /** Where synthetic images pretend to live. */
+  public static final String SYNTHETIC_ROOT = "/synthetic";
+
+  private static final int COMMIT_EVERY = 20_000;
+  private static final int ALBUMS_PER_YEAR = 20;
+
+  /**
+   * How to build.
+   *
+   * @param indexDir the index folder (created; an index there of another size is replaced)
+   * @param photos a folder of real photos, or empty for synthetic vectors only
+   * @param total the number of images
+   * @param hnswM HNSW maximum connections per node
+   * @param beamWidth HNSW build beam width
+   * @param seed seed of the synthetic vectors and records
+   */
+  public record Settings(
+      Path indexDir, Optional<Path> photos, int total, int hnswM, int beamWidth, long seed) {
+    public Settings {
+      if (total < 1) {
+        throw new IllegalArgumentException("total must be positive, got " + total);
+      }
+    }
+  }
+
+  /**
+   * What the build did.
+   *
+   * @param images images in the index
+   * @param real images with vectors from the image tower
+   * @param reused whether an existing index was reused (no build)
+   * @param realSeconds time to index the real photos
+   * @param syntheticSeconds time to add the synthetic images, commits included
+   */
+  public record Result(
+      long images, long real, boolean reused, double realSeconds, double syntheticSeconds) {}
+
+  private final ClipModel model;
+  private final ModelManifest manifest;
+  private final Consumer<String> log;
+
+  /**
+   * @param model the model for the real photos
+   * @param manifest recorded in the index, naming the model's folder
+   * @param log progress lines
+   */
+  public LoadIndexBuilder(ClipModel model, ModelManifest manifest, Consumer<String> log) {
+    this.model = model;
+    this.manifest = manifest;
+    this.log = log;
+  }
+
+  /** Builds the index, or reuses one of the right size and model. */
+  public Result build(Settings settings) throws IOException, InterruptedException {
+    Path dir = settings.indexDir();
+    Optional<Long> existing = existingSize(dir);
+    if (existing.isPresent() && existing.get() == settings.total()) {
+      log.accept("reusing the " + existing.get() + "-image index at " + dir);
+      return new Result(existing.get(), -1, true, 0, 0);
+    }
+    wipe(dir);
+    IndexConfig config =
+        IndexConfig.forModel(manifest).withHnsw(settings.hnswM(), settings.beamWidth());
+    long real = 0;
+    double realSeconds = 0;
+    double syntheticSeconds;
+    try (LuceneVectorStore store = LuceneVectorStore.open(dir, config)) {
+      if (settings.photos().isPresent()) {
+        long t0 = System.nanoTime();
+        log.accept("indexing the photos of " + settings.photos().get() + " ...");
+        real =
+            new ImageIndexer(
+                    ImageEncoder.of(model),
+                    store,
+                    IndexingOptions.defaults(List.of(settings.photos().get())),
+                    new ImageDecoder(),
+                    Set.of(dir),
+                    IndexingListener.NONE)
+                .run()
+                .indexed();
+        realSeconds = (System.nanoTime() - t0) / 1e9;
+        log.accept(String.format(Locale.ROOT, "%d photos indexed in %.1f s", real, realSeconds));
+      }
+      long t0 = System.nanoTime();
+      SplittableRandom random = new SplittableRandom(settings.seed());
+      int dim = manifest.dimension();
+      long synthetic = Math.max(0, settings.total() - real);
+      for (long i = 0; i < synthetic; i++) {
+        store.upsert(syntheticRecord(i, random), randomUnitVector(dim, random));
+        if ((i + 1) % COMMIT_EVERY == 0 || i + 1 == synthetic) {
+          store.commit(Map.of("synthetic", Long.toString(i + 1), "real", Long.toString(real)));
+          log.accept(
+              String.format(
+                  Locale.ROOT,
+                  "%d/%d synthetic images committed (%.0f s)",
+                  i + 1,
+                  synthetic,
+                  (System.nanoTime() - t0) / 1e9));
+        }
+      }
+      syntheticSeconds = (System.nanoTime() - t0) / 1e9;
+      return new Result(store.stats().images(), real, false, realSeconds, syntheticSeconds);
+    }
+  }
+
+  /** A made-up record: a camera-sized JPEG taken in the folder's year. */
+  static ImageRecord syntheticRecord(long n, SplittableRandom random) {
+    int year = 2015 + (int) (n % 10);
+    int album = (int) ((n / 10) % ALBUMS_PER_YEAR);
+    Path path =
+        Path.of(
+            SYNTHETIC_ROOT,
+            Integer.toString(year),
+            String.format(Locale.ROOT, "album-%02d", album),
+            String.format(Locale.ROOT, "%06d.jpg", n));
+    Instant taken =
+        Instant.parse(year + "-01-01T00:00:00Z").plusSeconds(random.nextLong(365L * 24 * 3600));
+    boolean portrait = random.nextInt(4) == 0;
+    ImageMetadata meta =
+        new ImageMetadata(
+            portrait ? 3024 : 4032,
+            portrait ? 4032 : 3024,
+            "jpeg",
+            Optional.of(taken),
+            Optional.of("Synthetic"),
+            Optional.of("Camera " + (char) ('A' + random.nextInt(5))),
+            Optional.empty());
+    byte[] hash = new byte[32];
+    for (int i = 0; i < hash.length; i += 8) {
+      long bits = random.nextLong();
+      for (int b = 0; b < 8; b++) {
+        hash[i + b] = (byte) (bits >>> (8 * b));
+      }
+    }
+    return ImageRecord.of(
+        path,
+        200_000 + random.nextInt(8_000_000),
+        taken.toEpochMilli() + random.nextInt(86_400_000),
+        HexFormat.of().formatHex(hash),
+        meta);
+  }
+
+  /** A uniformly random direction: a normalised vector of Gaussians. */
+  public static float[] randomUnitVector(int dim, SplittableRandom random) {
+    float[] v = new float[dim];
+    double norm = 0;
+    for (int i = 0; i < dim; i++) {
+      double g = random.nextGaussian();
+      v[i] = (float) g;
+      norm += g * g;
+    }
+    float inv = (float) (1 / Math.sqrt(norm));
+    for (int i = 0; i < dim; i++) {
+      v[i] *= inv;
+    }
+    return v;
+  }
+
+  private static Optional<Long> existingSize(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(dir)) {
+      return Optional.of(store.stats().images());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Removes the files of a previous index (a flat folder of Lucene files). */
+  private static void wipe(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        if (Files.isRegularFile(f)) {
+          Files.delete(f);
+        }
+      }
+    }
+  }
+}
