@@ -88,6 +88,11 @@ final class ServeBenchCommand implements Callable<Integer> {
   int hnswBeam;
 
   @Option(
+      names = "--merge",
+      description = "Force-merge the benchmark index into one segment (one HNSW graph).")
+  boolean merge;
+
+  @Option(
       names = "--clients",
       defaultValue = "8",
       description = "Concurrent clients. Default: ${DEFAULT-VALUE}.")
@@ -121,7 +126,7 @@ final class ServeBenchCommand implements Callable<Integer> {
   @Option(
       names = "--candidates",
       split = ",",
-      defaultValue = "100,200,400",
+      defaultValue = "100,400,1600",
       paramLabel = "N[,N...]",
       description = "HNSW candidate counts for recall. Default: ${DEFAULT-VALUE}.")
   int[] candidates;
@@ -171,8 +176,8 @@ final class ServeBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     for (String m : modes) {
-      if (!m.equals("pool") && !m.equals("distinct")) {
-        throw new UsageException("--modes takes pool and distinct, got " + m);
+      if (!m.equals("pool") && !m.equals("distinct") && !m.equals("none")) {
+        throw new UsageException("--modes takes pool, distinct or none, got " + m);
       }
     }
     if (images < 1 || clients < 1 || seconds < 1 || warmupSeconds < 0 || pool < 1) {
@@ -204,7 +209,7 @@ final class ServeBenchCommand implements Callable<Integer> {
           new LoadIndexBuilder(m, manifest, line -> log(err, line))
               .build(
                   new LoadIndexBuilder.Settings(
-                      indexDir, Optional.ofNullable(photos), images, hnswM, hnswBeam, 7));
+                      indexDir, Optional.ofNullable(photos), images, hnswM, hnswBeam, 7, merge));
       List<String> queries = QueryPool.generate(pool + 40_000, 11);
       List<String> repeated = queries.subList(0, pool);
       List<String> distinct = queries.subList(pool, queries.size());
@@ -213,6 +218,9 @@ final class ServeBenchCommand implements Callable<Integer> {
       try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(indexDir)) {
         recall = recall(store, m, distinct, err);
         for (String mode : modes) {
+          if (mode.equals("none")) {
+            continue;
+          }
           for (int batch : batchSizes) {
             runs.add(loadRun(store, m, mode, batch, repeated, distinct, err));
           }
@@ -338,17 +346,21 @@ final class ServeBenchCommand implements Callable<Integer> {
     out.println("model: " + m.config().summary());
     out.printf(
         Locale.ROOT,
-        "index: %d images (%s), %s%n",
+        "index: %d images (%d real), %d segment(s), HNSW M=%d beam=%d; %s%n",
         built.images(),
-        built.reused() ? "reused" : built.real() + " real",
+        built.real(),
+        built.segments(),
+        hnswM,
+        hnswBeam,
         built.reused()
             ? "built earlier"
             : String.format(
                 Locale.ROOT,
-                "built in %.1f s (real photos %.1f s, synthetic %.1f s)",
-                built.realSeconds() + built.syntheticSeconds(),
+                "built in %.1f s (real photos %.1f s, synthetic %.1f s, merge %.1f s)",
+                built.realSeconds() + built.syntheticSeconds() + built.mergeSeconds(),
                 built.realSeconds(),
-                built.syntheticSeconds()));
+                built.syntheticSeconds(),
+                built.mergeSeconds()));
     out.println(
         "clients: "
             + clients
@@ -428,11 +440,13 @@ final class ServeBenchCommand implements Callable<Integer> {
     root.put("loadAverageAfter", loadAfter);
     ObjectNode index = root.putObject("index");
     index.put("images", built.images());
+    index.put("realImages", built.real());
+    index.put("segments", built.segments());
     index.put("reused", built.reused());
     if (!built.reused()) {
-      index.put("realImages", built.real());
       index.put("realSeconds", built.realSeconds());
       index.put("syntheticSeconds", built.syntheticSeconds());
+      index.put("mergeSeconds", built.mergeSeconds());
     }
     index.put("hnswM", hnswM);
     index.put("hnswBeam", hnswBeam);

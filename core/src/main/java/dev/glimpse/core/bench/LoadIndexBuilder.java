@@ -49,9 +49,16 @@ public final class LoadIndexBuilder {
    * @param hnswM HNSW maximum connections per node
    * @param beamWidth HNSW build beam width
    * @param seed seed of the synthetic vectors and records
+   * @param mergeToOneSegment whether to force-merge the index into one segment (one HNSW graph)
    */
   public record Settings(
-      Path indexDir, Optional<Path> photos, int total, int hnswM, int beamWidth, long seed) {
+      Path indexDir,
+      Optional<Path> photos,
+      int total,
+      int hnswM,
+      int beamWidth,
+      long seed,
+      boolean mergeToOneSegment) {
     public Settings {
       if (total < 1) {
         throw new IllegalArgumentException("total must be positive, got " + total);
@@ -64,12 +71,20 @@ public final class LoadIndexBuilder {
    *
    * @param images images in the index
    * @param real images with vectors from the image tower
+   * @param segments index segments (HNSW graphs)
    * @param reused whether an existing index was reused (no build)
    * @param realSeconds time to index the real photos
    * @param syntheticSeconds time to add the synthetic images, commits included
+   * @param mergeSeconds time to force-merge, 0 if not merged
    */
   public record Result(
-      long images, long real, boolean reused, double realSeconds, double syntheticSeconds) {}
+      long images,
+      long real,
+      int segments,
+      boolean reused,
+      double realSeconds,
+      double syntheticSeconds,
+      double mergeSeconds) {}
 
   private final ClipModel model;
   private final ModelManifest manifest;
@@ -89,10 +104,11 @@ public final class LoadIndexBuilder {
   /** Builds the index, or reuses one of the right size and model. */
   public Result build(Settings settings) throws IOException, InterruptedException {
     Path dir = settings.indexDir();
-    Optional<Long> existing = existingSize(dir);
-    if (existing.isPresent() && existing.get() == settings.total()) {
-      log.accept("reusing the " + existing.get() + "-image index at " + dir);
-      return new Result(existing.get(), -1, true, 0, 0);
+    Map<String, String> fingerprint = fingerprint(settings);
+    Optional<Result> existing = existing(dir, fingerprint);
+    if (existing.isPresent()) {
+      log.accept("reusing the " + existing.get().images() + "-image index at " + dir);
+      return existing.get();
     }
     wipe(dir);
     IndexConfig config =
@@ -120,11 +136,15 @@ public final class LoadIndexBuilder {
       long t0 = System.nanoTime();
       SplittableRandom random = new SplittableRandom(settings.seed());
       int dim = manifest.dimension();
+      // duplicates among the photos share a vector but are images of their own
+      real = store.stats().images();
       long synthetic = Math.max(0, settings.total() - real);
+      Map<String, String> summary = new java.util.HashMap<>(fingerprint);
+      summary.put("real", Long.toString(real));
       for (long i = 0; i < synthetic; i++) {
         store.upsert(syntheticRecord(i, random), randomUnitVector(dim, random));
         if ((i + 1) % COMMIT_EVERY == 0 || i + 1 == synthetic) {
-          store.commit(Map.of("synthetic", Long.toString(i + 1), "real", Long.toString(real)));
+          store.commit(summary);
           log.accept(
               String.format(
                   Locale.ROOT,
@@ -134,8 +154,26 @@ public final class LoadIndexBuilder {
                   (System.nanoTime() - t0) / 1e9));
         }
       }
+      if (synthetic == 0) {
+        store.commit(summary);
+      }
       syntheticSeconds = (System.nanoTime() - t0) / 1e9;
-      return new Result(store.stats().images(), real, false, realSeconds, syntheticSeconds);
+      double mergeSeconds = 0;
+      if (settings.mergeToOneSegment()) {
+        log.accept("merging " + store.segments() + " segments into one ...");
+        long m0 = System.nanoTime();
+        store.forceMerge(1);
+        mergeSeconds = (System.nanoTime() - m0) / 1e9;
+        log.accept(String.format(Locale.ROOT, "merged in %.1f s", mergeSeconds));
+      }
+      return new Result(
+          store.stats().images(),
+          real,
+          store.segments(),
+          false,
+          realSeconds,
+          syntheticSeconds,
+          mergeSeconds);
     }
   }
 
@@ -192,12 +230,30 @@ public final class LoadIndexBuilder {
     return v;
   }
 
-  private static Optional<Long> existingSize(Path dir) {
+  /** What an index must have been built with to be reused, as recorded in its commits. */
+  private Map<String, String> fingerprint(Settings s) {
+    return Map.of(
+        "bench.total", Integer.toString(s.total()),
+        "bench.hnswM", Integer.toString(s.hnswM()),
+        "bench.beamWidth", Integer.toString(s.beamWidth()),
+        "bench.seed", Long.toString(s.seed()),
+        "bench.merged", Boolean.toString(s.mergeToOneSegment()),
+        "bench.photos", s.photos().map(p -> p.toAbsolutePath().normalize().toString()).orElse(""),
+        "bench.model", manifest.modelId());
+  }
+
+  private static Optional<Result> existing(Path dir, Map<String, String> fingerprint) {
     if (!Files.isDirectory(dir)) {
       return Optional.empty();
     }
     try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(dir)) {
-      return Optional.of(store.stats().images());
+      var stats = store.stats();
+      if (!stats.lastRun().entrySet().containsAll(fingerprint.entrySet())
+          || stats.images() != Long.parseLong(fingerprint.get("bench.total"))) {
+        return Optional.empty();
+      }
+      long real = Long.parseLong(stats.lastRun().getOrDefault("real", "0"));
+      return Optional.of(new Result(stats.images(), real, store.segments(), true, 0, 0, 0));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

@@ -466,6 +466,28 @@ public final class LuceneVectorStore implements VectorStore {
     refreshWrites();
   }
 
+  /**
+   * Merges the index down to at most {@code maxSegments} segments and commits. One HNSW graph
+   * searches faster than many small ones; merging rebuilds graphs, so it takes a while.
+   *
+   * @param maxSegments the most segments left, at least 1
+   */
+  public void forceMerge(int maxSegments) throws IOException {
+    requireWritable();
+    if (maxSegments < 1) {
+      throw new IllegalArgumentException("maxSegments must be at least 1, got " + maxSegments);
+    }
+    writer.forceMerge(maxSegments, true);
+    commit(Map.of());
+  }
+
+  /** The number of index segments in the current view (each has its own HNSW graph). */
+  public int segments() throws IOException {
+    try (SearcherLease lease = SearcherLease.acquire(searchers)) {
+      return lease.searcher().getIndexReader().leaves().size();
+    }
+  }
+
   @Override
   public boolean refresh() throws IOException {
     if (writer != null) {

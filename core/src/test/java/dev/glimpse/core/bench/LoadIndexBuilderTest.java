@@ -26,7 +26,8 @@ class LoadIndexBuilderTest {
     List<String> log = new ArrayList<>();
     LoadIndexBuilder builder = new LoadIndexBuilder(null, MANIFEST, log::add);
     LoadIndexBuilder.Settings settings =
-        new LoadIndexBuilder.Settings(tmp.resolve("index"), Optional.empty(), 250, 16, 100, 1);
+        new LoadIndexBuilder.Settings(
+            tmp.resolve("index"), Optional.empty(), 250, 16, 100, 1, false);
     LoadIndexBuilder.Result first = builder.build(settings);
     assertEquals(250, first.images());
     assertFalse(first.reused());
@@ -53,10 +54,12 @@ class LoadIndexBuilderTest {
       assertTrue(hits.stream().allMatch(h -> h.record().path().startsWith("/synthetic/2016/")));
     }
     assertTrue(builder.build(settings).reused());
-    assertEquals(300, builder.build(settings(tmp.resolve("index"), 300)).images());
-  }
-
-  private static LoadIndexBuilder.Settings settings(Path dir, int total) {
-    return new LoadIndexBuilder.Settings(dir, Optional.empty(), total, 16, 100, 1);
+    LoadIndexBuilder.Result merged =
+        builder.build(
+            new LoadIndexBuilder.Settings(
+                tmp.resolve("index"), Optional.empty(), 300, 16, 100, 1, true));
+    assertEquals(300, merged.images());
+    assertFalse(merged.reused());
+    assertEquals(1, merged.segments());
   }
 }
