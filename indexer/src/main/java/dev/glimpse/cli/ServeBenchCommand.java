@@ -88,6 +88,14 @@ final class ServeBenchCommand implements Callable<Integer> {
   int hnswBeam;
 
   @Option(
+      names = "--vectors",
+      defaultValue = "UNIFORM",
+      description =
+          "Synthetic vectors: UNIFORM (normalised Gaussians, no structure) or CLUSTERED (around"
+              + " 2000 random centres). Default: ${DEFAULT-VALUE}.")
+  LoadIndexBuilder.Vectors vectors;
+
+  @Option(
       names = "--merge",
       description = "Force-merge the benchmark index into one segment (one HNSW graph).")
   boolean merge;
@@ -209,7 +217,14 @@ final class ServeBenchCommand implements Callable<Integer> {
           new LoadIndexBuilder(m, manifest, line -> log(err, line))
               .build(
                   new LoadIndexBuilder.Settings(
-                      indexDir, Optional.ofNullable(photos), images, hnswM, hnswBeam, 7, merge));
+                      indexDir,
+                      Optional.ofNullable(photos),
+                      images,
+                      hnswM,
+                      hnswBeam,
+                      7,
+                      merge,
+                      vectors));
       List<String> queries = QueryPool.generate(pool + 40_000, 11);
       List<String> repeated = queries.subList(0, pool);
       List<String> distinct = queries.subList(pool, queries.size());
@@ -346,9 +361,10 @@ final class ServeBenchCommand implements Callable<Integer> {
     out.println("model: " + m.config().summary());
     out.printf(
         Locale.ROOT,
-        "index: %d images (%d real), %d segment(s), HNSW M=%d beam=%d; %s%n",
+        "index: %d images (%d real, synthetic %s), %d segment(s), HNSW M=%d beam=%d; %s%n",
         built.images(),
         built.real(),
+        vectors.name().toLowerCase(Locale.ROOT),
         built.segments(),
         hnswM,
         hnswBeam,
@@ -421,6 +437,10 @@ final class ServeBenchCommand implements Callable<Integer> {
           p.p50Millis(),
           p.p99Millis());
     }
+    out.printf(
+        Locale.ROOT,
+        "%nexact search (brute force over vectors in memory, one thread): p50 %.2f ms%n",
+        recall.exactP50Millis());
   }
 
   private void printJson(
@@ -441,6 +461,7 @@ final class ServeBenchCommand implements Callable<Integer> {
     ObjectNode index = root.putObject("index");
     index.put("images", built.images());
     index.put("realImages", built.real());
+    index.put("syntheticVectors", vectors.name().toLowerCase(Locale.ROOT));
     index.put("segments", built.segments());
     index.put("reused", built.reused());
     if (!built.reused()) {
@@ -479,6 +500,7 @@ final class ServeBenchCommand implements Callable<Integer> {
     rec.put("k", recall.k());
     rec.put("queries", recall.queries());
     rec.put("vectors", recall.vectors());
+    rec.put("exactSearchP50Ms", recall.exactP50Millis());
     ArrayNode points = rec.putArray("points");
     for (RecallBenchmark.Point p : recall.points()) {
       points

@@ -50,6 +50,7 @@ public final class LoadIndexBuilder {
    * @param beamWidth HNSW build beam width
    * @param seed seed of the synthetic vectors and records
    * @param mergeToOneSegment whether to force-merge the index into one segment (one HNSW graph)
+   * @param vectors how the synthetic vectors are spread
    */
   public record Settings(
       Path indexDir,
@@ -58,12 +59,30 @@ public final class LoadIndexBuilder {
       int hnswM,
       int beamWidth,
       long seed,
-      boolean mergeToOneSegment) {
+      boolean mergeToOneSegment,
+      Vectors vectors) {
     public Settings {
       if (total < 1) {
         throw new IllegalArgumentException("total must be positive, got " + total);
       }
     }
+  }
+
+  /** How synthetic vectors are spread over the unit sphere. */
+  public enum Vectors {
+    /**
+     * Uniformly (normalised Gaussians): no structure at all, the hardest case for HNSW, unlike real
+     * embeddings.
+     */
+    UNIFORM,
+    /**
+     * Around {@value #CLUSTERS} random centres (like events or subjects in a photo library), each
+     * vector a centre plus Gaussian noise of norm about {@value #CLUSTER_SPREAD}, normalised.
+     */
+    CLUSTERED;
+
+    static final int CLUSTERS = 2000;
+    static final double CLUSTER_SPREAD = 0.75;
   }
 
   /**
@@ -141,8 +160,17 @@ public final class LoadIndexBuilder {
       long synthetic = Math.max(0, settings.total() - real);
       Map<String, String> summary = new java.util.HashMap<>(fingerprint);
       summary.put("real", Long.toString(real));
+      float[][] centres = new float[Vectors.CLUSTERS][];
+      SplittableRandom centreRandom = new SplittableRandom(~settings.seed());
+      for (int c = 0; c < centres.length; c++) {
+        centres[c] = randomUnitVector(dim, centreRandom);
+      }
       for (long i = 0; i < synthetic; i++) {
-        store.upsert(syntheticRecord(i, random), randomUnitVector(dim, random));
+        float[] v =
+            settings.vectors() == Vectors.UNIFORM
+                ? randomUnitVector(dim, random)
+                : nearCentre(centres[random.nextInt(centres.length)], random);
+        store.upsert(syntheticRecord(i, random), v);
         if ((i + 1) % COMMIT_EVERY == 0 || i + 1 == synthetic) {
           store.commit(summary);
           log.accept(
@@ -214,6 +242,22 @@ public final class LoadIndexBuilder {
         meta);
   }
 
+  /** A centre plus Gaussian noise of norm about {@link Vectors#CLUSTER_SPREAD}, normalised. */
+  static float[] nearCentre(float[] centre, SplittableRandom random) {
+    double sigma = Vectors.CLUSTER_SPREAD / Math.sqrt(centre.length);
+    float[] v = new float[centre.length];
+    double norm = 0;
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) (centre[i] + sigma * random.nextGaussian());
+      norm += (double) v[i] * v[i];
+    }
+    float inv = (float) (1 / Math.sqrt(norm));
+    for (int i = 0; i < v.length; i++) {
+      v[i] *= inv;
+    }
+    return v;
+  }
+
   /** A uniformly random direction: a normalised vector of Gaussians. */
   public static float[] randomUnitVector(int dim, SplittableRandom random) {
     float[] v = new float[dim];
@@ -232,14 +276,21 @@ public final class LoadIndexBuilder {
 
   /** What an index must have been built with to be reused, as recorded in its commits. */
   private Map<String, String> fingerprint(Settings s) {
-    return Map.of(
-        "bench.total", Integer.toString(s.total()),
-        "bench.hnswM", Integer.toString(s.hnswM()),
-        "bench.beamWidth", Integer.toString(s.beamWidth()),
-        "bench.seed", Long.toString(s.seed()),
-        "bench.merged", Boolean.toString(s.mergeToOneSegment()),
-        "bench.photos", s.photos().map(p -> p.toAbsolutePath().normalize().toString()).orElse(""),
-        "bench.model", manifest.modelId());
+    Map<String, String> f = new java.util.HashMap<>();
+    if (s.vectors() != Vectors.UNIFORM) {
+      f.put("bench.vectors", s.vectors().name());
+    }
+    f.putAll(
+        Map.of(
+            "bench.total", Integer.toString(s.total()),
+            "bench.hnswM", Integer.toString(s.hnswM()),
+            "bench.beamWidth", Integer.toString(s.beamWidth()),
+            "bench.seed", Long.toString(s.seed()),
+            "bench.merged", Boolean.toString(s.mergeToOneSegment()),
+            "bench.photos",
+                s.photos().map(p -> p.toAbsolutePath().normalize().toString()).orElse(""),
+            "bench.model", manifest.modelId()));
+    return f;
   }
 
   private static Optional<Result> existing(Path dir, Map<String, String> fingerprint) {

@@ -35,8 +35,11 @@ public final class RecallBenchmark {
    * @param vectors vectors in the index
    * @param k the k of recall@k
    * @param points one per candidate count
+   * @param exactP50Millis median time of one exact (brute-force, one thread) search over the
+   *     vectors held in memory, for comparison
    */
-  public record Result(int queries, int vectors, int k, List<Point> points) {}
+  public record Result(
+      int queries, int vectors, int k, List<Point> points, double exactP50Millis) {}
 
   private RecallBenchmark() {}
 
@@ -72,9 +75,12 @@ public final class RecallBenchmark {
             (System.nanoTime() - t0) / 1e9));
     double[][] recall = new double[candidateCounts.length][queries.size()];
     double[][] millis = new double[candidateCounts.length][queries.size()];
+    double[] exactMillis = new double[queries.size()];
     for (int q = 0; q < queries.size(); q++) {
       float[] query = queries.get(q);
+      long e0 = System.nanoTime();
       Set<String> exact = exactTopK(query, ids, vectors, k);
+      exactMillis[q] = (System.nanoTime() - e0) / 1e6;
       for (int c = 0; c < candidateCounts.length; c++) {
         long s = System.nanoTime();
         List<SearchHit> hits = store.search(query, k, 0, SearchFilter.NONE, candidateCounts[c]);
@@ -100,7 +106,9 @@ public final class RecallBenchmark {
               EncoderBenchmark.percentile(ms, 50),
               EncoderBenchmark.percentile(ms, 99)));
     }
-    return new Result(queries.size(), vectors.size(), k, points);
+    Arrays.sort(exactMillis);
+    return new Result(
+        queries.size(), vectors.size(), k, points, EncoderBenchmark.percentile(exactMillis, 50));
   }
 
   /** The ids of the k vectors with the largest dot product with the query. */

@@ -27,7 +27,14 @@ class LoadIndexBuilderTest {
     LoadIndexBuilder builder = new LoadIndexBuilder(null, MANIFEST, log::add);
     LoadIndexBuilder.Settings settings =
         new LoadIndexBuilder.Settings(
-            tmp.resolve("index"), Optional.empty(), 250, 16, 100, 1, false);
+            tmp.resolve("index"),
+            Optional.empty(),
+            250,
+            16,
+            100,
+            1,
+            false,
+            LoadIndexBuilder.Vectors.UNIFORM);
     LoadIndexBuilder.Result first = builder.build(settings);
     assertEquals(250, first.images());
     assertFalse(first.reused());
@@ -57,7 +64,14 @@ class LoadIndexBuilderTest {
     LoadIndexBuilder.Result merged =
         builder.build(
             new LoadIndexBuilder.Settings(
-                tmp.resolve("index"), Optional.empty(), 300, 16, 100, 1, true));
+                tmp.resolve("index"),
+                Optional.empty(),
+                300,
+                16,
+                100,
+                1,
+                true,
+                LoadIndexBuilder.Vectors.CLUSTERED));
     assertEquals(300, merged.images());
     assertFalse(merged.reused());
     assertEquals(1, merged.segments());
