@@ -21,8 +21,8 @@ import java.util.Optional;
  * @param thumbnailMemoryBytes the in-memory thumbnail cache's size bound
  * @param refreshInterval how often the index is checked for new commits
  * @param textBatchSize the most text queries encoded in one text-tower call: concurrent queries
- *     wait for the running call and are then encoded together, one call at a time; 0 lets every
- *     request thread run its own call at once (the old behaviour, slower under load)
+ *     wait for the running call and are then encoded together, one call at a time; 0 (the default)
+ *     lets every request thread run its own call at once
  */
 public record ApiConfig(
     String host,
@@ -51,8 +51,13 @@ public record ApiConfig(
   /** Default number of cached query embeddings. */
   public static final int DEFAULT_QUERY_CACHE_ENTRIES = 1024;
 
-  /** Default bound of text queries per encoder call. */
-  public static final int DEFAULT_TEXT_BATCH_SIZE = 16;
+  /**
+   * Default bound of text queries per encoder call: 0, no batching. On the 2-vCPU development
+   * machine concurrent encodes beat both batching and one-at-a-time encoding (docs/benchmarks.md,
+   * "Search service"): the text tower is compute-bound there, so a batch costs about as much as its
+   * queries apart, and one call does not keep both cores busy.
+   */
+  public static final int DEFAULT_TEXT_BATCH_SIZE = 0;
 
   /** Default bound of the in-memory thumbnail cache: 64 MB. */
   public static final long DEFAULT_THUMBNAIL_MEMORY_BYTES = 64L * 1024 * 1024;
