@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure speed (results go to docs/benchmarks.md).",
-    subcommands = {BenchCommand.Encoder.class})
+    subcommands = {BenchCommand.Encoder.class, ServeBenchCommand.class})
 final class BenchCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

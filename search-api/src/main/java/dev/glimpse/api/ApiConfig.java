@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param thumbnailCacheDir where thumbnails are cached on disk; empty keeps them in memory only
  * @param thumbnailMemoryBytes the in-memory thumbnail cache's size bound
  * @param refreshInterval how often the index is checked for new commits
+ * @param textBatchSize the most text queries encoded in one text-tower call: concurrent queries
+ *     wait for the running call and are then encoded together, one call at a time; 0 (the default)
+ *     lets every request thread run its own call at once
  */
 public record ApiConfig(
     String host,
@@ -30,7 +33,8 @@ public record ApiConfig(
     int queryCacheEntries,
     Optional<Path> thumbnailCacheDir,
     long thumbnailMemoryBytes,
-    Duration refreshInterval) {
+    Duration refreshInterval,
+    int textBatchSize) {
 
   /** Default host: loopback only. */
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -46,6 +50,14 @@ public record ApiConfig(
 
   /** Default number of cached query embeddings. */
   public static final int DEFAULT_QUERY_CACHE_ENTRIES = 1024;
+
+  /**
+   * Default bound of text queries per encoder call: 0, no batching. On the 2-vCPU development
+   * machine concurrent encodes beat both batching and one-at-a-time encoding (docs/benchmarks.md,
+   * "Search service"): the text tower is compute-bound there, so a batch costs about as much as its
+   * queries apart, and one call does not keep both cores busy.
+   */
+  public static final int DEFAULT_TEXT_BATCH_SIZE = 0;
 
   /** Default bound of the in-memory thumbnail cache: 64 MB. */
   public static final long DEFAULT_THUMBNAIL_MEMORY_BYTES = 64L * 1024 * 1024;
@@ -90,6 +102,9 @@ public record ApiConfig(
       throw new IllegalArgumentException(
           "thumbnailMemoryBytes must not be negative, got " + thumbnailMemoryBytes);
     }
+    if (textBatchSize < 0 || textBatchSize > 256) {
+      throw new IllegalArgumentException("textBatchSize must be in [0, 256], got " + textBatchSize);
+    }
     if (refreshInterval.isNegative() || refreshInterval.isZero()) {
       throw new IllegalArgumentException("refreshInterval must be positive: " + refreshInterval);
     }
@@ -113,7 +128,8 @@ public record ApiConfig(
         DEFAULT_QUERY_CACHE_ENTRIES,
         Optional.empty(),
         DEFAULT_THUMBNAIL_MEMORY_BYTES,
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1),
+        DEFAULT_TEXT_BATCH_SIZE);
   }
 
   /** A copy that requires the given key on every address (for tests of the key check). */
@@ -127,7 +143,8 @@ public record ApiConfig(
         queryCacheEntries,
         thumbnailCacheDir,
         thumbnailMemoryBytes,
-        refreshInterval);
+        refreshInterval,
+        textBatchSize);
   }
 
   /** A copy with another upload limit. */
@@ -141,7 +158,8 @@ public record ApiConfig(
         queryCacheEntries,
         thumbnailCacheDir,
         thumbnailMemoryBytes,
-        refreshInterval);
+        refreshInterval,
+        textBatchSize);
   }
 
   /** A copy that caches thumbnails on disk under a folder. */
@@ -155,7 +173,8 @@ public record ApiConfig(
         queryCacheEntries,
         Optional.of(dir),
         thumbnailMemoryBytes,
-        refreshInterval);
+        refreshInterval,
+        textBatchSize);
   }
 
   /** A copy with another index refresh interval. */
@@ -169,7 +188,23 @@ public record ApiConfig(
         queryCacheEntries,
         thumbnailCacheDir,
         thumbnailMemoryBytes,
-        interval);
+        interval,
+        textBatchSize);
+  }
+
+  /** A copy with another text batch bound (0: no batching). */
+  public ApiConfig withTextBatchSize(int size) {
+    return new ApiConfig(
+        host,
+        apiKey,
+        requireApiKey,
+        maxUploadBytes,
+        maxUploadPixels,
+        queryCacheEntries,
+        thumbnailCacheDir,
+        thumbnailMemoryBytes,
+        refreshInterval,
+        size);
   }
 
   /**

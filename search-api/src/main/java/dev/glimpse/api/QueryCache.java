@@ -2,6 +2,7 @@ package dev.glimpse.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -12,6 +13,8 @@ import java.util.function.Function;
 final class QueryCache {
   private final int capacity;
   private final LinkedHashMap<String, float[]> entries;
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
 
   QueryCache(int capacity) {
     if (capacity < 0) {
@@ -37,9 +40,11 @@ final class QueryCache {
     synchronized (entries) {
       float[] hit = entries.get(text);
       if (hit != null) {
+        hits.increment();
         return hit;
       }
     }
+    misses.increment();
     float[] vector = encode.apply(text);
     if (capacity > 0) {
       synchronized (entries) {
@@ -47,6 +52,16 @@ final class QueryCache {
       }
     }
     return vector;
+  }
+
+  /** Lookups answered from the cache. */
+  long hits() {
+    return hits.sum();
+  }
+
+  /** Lookups that had to encode. */
+  long misses() {
+    return misses.sum();
   }
 
   int size() {

@@ -1,5 +1,6 @@
 package dev.glimpse.api;
 
+import dev.glimpse.core.clip.BatchingTextEncoder;
 import dev.glimpse.core.clip.ClipModel;
 import dev.glimpse.core.clip.ZeroShotClassifier;
 import dev.glimpse.core.image.ClipPreprocessor;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the HTTP layer needs from core: the read-only index, the CLIP model that made it, an LRU
@@ -38,6 +40,10 @@ public final class SearchService {
   private final ThumbnailRenderer thumbnailRenderer;
   private final ThumbnailCache thumbnails;
   private final QueryCache queries;
+  private final BatchingTextEncoder textBatcher;
+  private final LongAdder textCalls = new LongAdder();
+  private final LongAdder textsEncoded = new LongAdder();
+  private final LongAdder textNanos = new LongAdder();
   private final MetricsRegistry.Histogram encoderSeconds =
       new MetricsRegistry.Histogram(
           "glimpse_encoder_seconds",
@@ -70,6 +76,54 @@ public final class SearchService {
     this.thumbnailRenderer = new ThumbnailRenderer(new ImageDecoder());
     this.thumbnails = new ThumbnailCache(config.thumbnailCacheDir(), config.thumbnailMemoryBytes());
     this.queries = new QueryCache(config.queryCacheEntries());
+    this.textBatcher =
+        config.textBatchSize() == 0
+            ? null
+            : new BatchingTextEncoder(
+                model::encodeTexts, config.textBatchSize(), this::observeTextCall);
+  }
+
+  /**
+   * Counts of the text encoder and the query cache since the service started.
+   *
+   * @param cacheHits text queries answered from the cache
+   * @param cacheMisses text queries that were encoded
+   * @param encoderCalls text-tower calls (one per batch)
+   * @param textsEncoded texts those calls encoded
+   * @param encoderSeconds time in those calls
+   */
+  public record TextStats(
+      long cacheHits,
+      long cacheMisses,
+      long encoderCalls,
+      long textsEncoded,
+      double encoderSeconds) {
+    /** The counts since an earlier snapshot. */
+    public TextStats minus(TextStats earlier) {
+      return new TextStats(
+          cacheHits - earlier.cacheHits,
+          cacheMisses - earlier.cacheMisses,
+          encoderCalls - earlier.encoderCalls,
+          textsEncoded - earlier.textsEncoded,
+          encoderSeconds - earlier.encoderSeconds);
+    }
+  }
+
+  /** The text encoder's and query cache's counts so far. */
+  public TextStats textStats() {
+    return new TextStats(
+        queries.hits(),
+        queries.misses(),
+        textCalls.sum(),
+        textsEncoded.sum(),
+        textNanos.sum() / 1e9);
+  }
+
+  private void observeTextCall(int texts, long nanos) {
+    textCalls.increment();
+    textsEncoded.add(texts);
+    textNanos.add(nanos);
+    encoderSeconds.observe(nanos / 1e9, "text");
   }
 
   /** The embedding dimension. */
@@ -83,7 +137,8 @@ public final class SearchService {
   }
 
   /**
-   * The L2-normalised embedding of a text query, from the cache when it was asked for recently.
+   * The L2-normalised embedding of a text query, from the cache when it was asked for recently;
+   * otherwise encoded, together with concurrent queries when text batching is on.
    *
    * @param text the query; the tokenizer truncates it to the model's context
    * @return a shared vector: do not modify it
@@ -92,9 +147,12 @@ public final class SearchService {
     return queries.get(
         text,
         t -> {
+          if (textBatcher != null) {
+            return textBatcher.encode(t);
+          }
           long start = System.nanoTime();
           float[] v = model.encodeTexts(List.of(t))[0];
-          encoderSeconds.observe((System.nanoTime() - start) / 1e9, "text");
+          observeTextCall(1, System.nanoTime() - start);
           return v;
         });
   }

@@ -349,7 +349,21 @@ public final class LuceneVectorStore implements VectorStore {
   @Override
   public List<SearchHit> search(float[] query, int k, int offset, SearchFilter filter)
       throws IOException {
+    return search(query, k, offset, filter, MIN_CANDIDATES);
+  }
+
+  /**
+   * {@link #search(float[], int, int, SearchFilter)} exploring at least {@code minCandidates} HNSW
+   * candidates (ef_search) instead of {@value #MIN_CANDIDATES}: more is slower and closer to exact.
+   *
+   * @param minCandidates the fewest candidates, at least 1 (at least {@code k + offset} are used)
+   */
+  public List<SearchHit> search(
+      float[] query, int k, int offset, SearchFilter filter, int minCandidates) throws IOException {
     Objects.requireNonNull(filter, "filter");
+    if (minCandidates < 1) {
+      throw new IllegalArgumentException("minCandidates must be at least 1, got " + minCandidates);
+    }
     schema.checkVector(query, "query");
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, got " + k);
@@ -366,7 +380,7 @@ public final class LuceneVectorStore implements VectorStore {
     // HNSW explores as many candidates as it is asked for; asking for at least MIN_CANDIDATES
     // (the usual ef_search) and keeping the best `window` makes small-k searches exact on small
     // indexes and keeps recall high on large ones.
-    int candidates = Math.max(window, MIN_CANDIDATES);
+    int candidates = Math.max(window, minCandidates);
     Query knn =
         new KnnFloatVectorQuery(
             IndexSchema.VECTOR, query, candidates, schema.filterQuery(filter).orElse(null));
@@ -383,6 +397,38 @@ public final class LuceneVectorStore implements VectorStore {
         hits.add(new SearchHit(record(searcher, sd.doc), score));
       }
       return hits;
+    }
+  }
+
+  /**
+   * Visits every indexed vector with its image id, for exact (brute-force) comparisons. Reads the
+   * whole index: meant for benchmarks and tools, not for serving.
+   *
+   * @param visitor receives each id and a vector it may keep
+   */
+  public void forEachVector(java.util.function.BiConsumer<String, float[]> visitor)
+      throws IOException {
+    refreshIfDirty();
+    try (SearcherLease lease = SearcherLease.acquire(searchers)) {
+      IndexSearcher searcher = lease.searcher();
+      var stored = searcher.storedFields();
+      for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+        FloatVectorValues values = leaf.reader().getFloatVectorValues(IndexSchema.VECTOR);
+        if (values == null) {
+          continue;
+        }
+        var live = leaf.reader().getLiveDocs();
+        KnnVectorValues.DocIndexIterator it = values.iterator();
+        for (int doc = it.nextDoc();
+            doc != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS;
+            doc = it.nextDoc()) {
+          if (live != null && !live.get(doc)) {
+            continue;
+          }
+          ImageRecord r = schema.record(stored.document(leaf.docBase + doc));
+          visitor.accept(r.id(), values.vectorValue(it.index()).clone());
+        }
+      }
     }
   }
 
@@ -418,6 +464,28 @@ public final class LuceneVectorStore implements VectorStore {
     writer.commit();
     lastRun = summary;
     refreshWrites();
+  }
+
+  /**
+   * Merges the index down to at most {@code maxSegments} segments and commits. One HNSW graph
+   * searches faster than many small ones; merging rebuilds graphs, so it takes a while.
+   *
+   * @param maxSegments the most segments left, at least 1
+   */
+  public void forceMerge(int maxSegments) throws IOException {
+    requireWritable();
+    if (maxSegments < 1) {
+      throw new IllegalArgumentException("maxSegments must be at least 1, got " + maxSegments);
+    }
+    writer.forceMerge(maxSegments, true);
+    commit(Map.of());
+  }
+
+  /** The number of index segments in the current view (each has its own HNSW graph). */
+  public int segments() throws IOException {
+    try (SearcherLease lease = SearcherLease.acquire(searchers)) {
+      return lease.searcher().getIndexReader().leaves().size();
+    }
   }
 
   @Override
