@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -266,7 +267,7 @@ final class BenchCommand implements Runnable {
       Path dir = modelDir(model, workDir, err);
       Path scratch = workDir.resolveSibling(workDir.getFileName() + "-indexes");
       try (ClipModel m = ClipModel.load(ClipCheckpoint.open(dir))) {
-        java.util.function.Consumer<String> log =
+        Consumer<String> log =
             line -> {
               err.println(line);
               err.flush();
@@ -275,7 +276,10 @@ final class BenchCommand implements Runnable {
           HeapBenchmark bench = new HeapBenchmark(m, log);
           Path photos = workDir.resolveSibling("synthetic-" + synthetic);
           bench.writePhotos(photos, synthetic);
-          long[] checkpoints = {Math.min(1000, synthetic), synthetic / 2, synthetic};
+          // The last checkpoint comes after the run, with the queues drained and all committed.
+          long[] checkpoints = {
+            Math.min(1000, synthetic), synthetic / 2, synthetic - synthetic / 10, synthetic
+          };
           HeapBenchmark.Result r = bench.run(photos, checkpoints, scratch);
           printHeap(out, m.config().summary(), r);
         } else {

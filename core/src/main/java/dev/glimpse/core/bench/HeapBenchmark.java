@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -128,7 +129,7 @@ public final class HeapBenchmark {
       byte v = ((number >> bit) & 1) == 1 ? (byte) 255 : 0;
       for (int y = 8; y < 32; y++) {
         int from = (y * WIDTH + 8 + bit * 30) * 3;
-        java.util.Arrays.fill(bgr, from, from + 24 * 3, v);
+        Arrays.fill(bgr, from, from + 24 * 3, v);
       }
     }
   }

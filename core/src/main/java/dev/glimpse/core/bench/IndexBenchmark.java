@@ -4,6 +4,7 @@ import dev.glimpse.core.clip.ClipModel;
 import dev.glimpse.core.image.ClipPreprocessor;
 import dev.glimpse.core.image.ImageDecodeException;
 import dev.glimpse.core.image.ImageDecoder;
+import dev.glimpse.core.image.PreprocessConfig;
 import dev.glimpse.core.index.ContentHash;
 import dev.glimpse.core.index.IndexConfig;
 import dev.glimpse.core.index.LuceneVectorStore;
@@ -21,9 +22,11 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -279,11 +282,11 @@ public final class IndexBenchmark {
       }
       log.accept(
           String.format(
-              java.util.Locale.ROOT,
+              Locale.ROOT,
               "round %d/%d: end to end %s, encoder only %.1f, naive %.1f images/s",
               r + 1,
               rounds,
-              java.util.Arrays.toString(column(endToEnd, r)),
+              Arrays.toString(column(endToEnd, r)),
               encoderOnly[r],
               naive[r]));
     }
@@ -431,7 +434,7 @@ public final class IndexBenchmark {
         DecodeBenchmark.Result r = bench.measure(file);
         log.accept(
             String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "%s %dx%d: full %.1f ms, downscaled %.1f ms CPU",
                 file.getFileName(),
                 r.width(),
@@ -540,7 +543,7 @@ public final class IndexBenchmark {
     }
 
     @Override
-    public dev.glimpse.core.image.PreprocessConfig preprocess() {
+    public PreprocessConfig preprocess() {
       return delegate.preprocess();
     }
 
