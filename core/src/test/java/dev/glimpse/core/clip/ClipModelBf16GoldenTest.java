@@ -149,11 +149,14 @@ class ClipModelBf16GoldenTest {
 
   @ParameterizedTest
   @ValueSource(strings = {Golden.OPENAI, Golden.HF})
-  void auto_picks_bf16_when_the_self_check_passes(String fixture) throws Exception {
-    try (ClipModel auto =
-        ClipModel.load(
-            ClipCheckpoint.open(Golden.fixture(fixture)), new ClipOptions(Precision.AUTO))) {
-      assertEquals(Precision.BF16, auto.precision());
+  void auto_picks_bf16_only_when_the_self_check_passes_and_it_is_faster(String fixture)
+      throws Exception {
+    try (ClipModel fp32 = ClipModel.load(ClipCheckpoint.open(Golden.fixture(fixture)))) {
+      ClipModel chosen = FastModels.upgrade(fp32, Precision.AUTO, (slow, fast) -> true);
+      assertEquals(Precision.BF16, chosen.precision());
+      assertEquals(
+          Precision.FP32,
+          FastModels.upgrade(fp32, Precision.AUTO, (slow, fast) -> false).precision());
     }
   }
 }
