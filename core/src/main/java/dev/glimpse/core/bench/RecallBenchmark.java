@@ -21,7 +21,9 @@ public final class RecallBenchmark {
   /**
    * One candidate count.
    *
-   * @param minCandidates HNSW candidates explored (ef_search)
+   * @param minCandidates HNSW candidates explored (ef_search); {@link
+   *     LuceneVectorStore#AUTO_STRATEGY} (0) is the store's default strategy (exact search up to
+   *     {@link LuceneVectorStore#EXACT_LIMIT} images)
    * @param meanRecall mean recall@k over the queries
    * @param minRecall the worst query's recall@k
    * @param p50Millis median HNSW search latency (records of the hits read)

@@ -63,6 +63,12 @@ public final class LuceneVectorStore implements VectorStore {
   /** The largest {@code k + offset} of a search. */
   public static final int MAX_WINDOW = 10_000;
 
+  /** Indexes of at most this many images are searched exactly rather than through HNSW. */
+  public static final int EXACT_LIMIT = 150_000;
+
+  /** {@code minCandidates} value that lets the store choose exact or HNSW search. */
+  public static final int AUTO_STRATEGY = 0;
+
   /** The fewest HNSW candidates a search explores, whatever {@code k} is (ef_search). */
   static final int MIN_CANDIDATES = 100;
 
@@ -346,23 +352,34 @@ public final class LuceneVectorStore implements VectorStore {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Up to {@value #EXACT_LIMIT} indexed images the search is exact (every vector compared, SIMD
+   * dot products): on ViT-B/32's 512 dimensions that costs about 10 ms at 100,000 vectors, less
+   * than HNSW needs to reach 0.98 recall@10 there (1,600 to 3,200 candidates, 13 to 16 ms; see
+   * docs/benchmarks.md). Larger indexes use the HNSW graph.
+   */
   @Override
   public List<SearchHit> search(float[] query, int k, int offset, SearchFilter filter)
       throws IOException {
-    return search(query, k, offset, filter, MIN_CANDIDATES);
+    return search(query, k, offset, filter, AUTO_STRATEGY);
   }
 
   /**
    * {@link #search(float[], int, int, SearchFilter)} exploring at least {@code minCandidates} HNSW
    * candidates (ef_search) instead of {@value #MIN_CANDIDATES}: more is slower and closer to exact.
    *
-   * @param minCandidates the fewest candidates, at least 1 (at least {@code k + offset} are used)
+   * @param minCandidates the fewest candidates, at least 1 (at least {@code k + offset} are used);
+   *     or {@link #AUTO_STRATEGY} for exact search on small indexes and HNSW with {@value
+   *     #MIN_CANDIDATES} candidates on large ones
    */
   public List<SearchHit> search(
       float[] query, int k, int offset, SearchFilter filter, int minCandidates) throws IOException {
     Objects.requireNonNull(filter, "filter");
-    if (minCandidates < 1) {
-      throw new IllegalArgumentException("minCandidates must be at least 1, got " + minCandidates);
+    if (minCandidates < 0) {
+      throw new IllegalArgumentException(
+          "minCandidates must not be negative, got " + minCandidates);
     }
     schema.checkVector(query, "query");
     if (k < 1) {
@@ -380,13 +397,20 @@ public final class LuceneVectorStore implements VectorStore {
     // HNSW explores as many candidates as it is asked for; asking for at least MIN_CANDIDATES
     // (the usual ef_search) and keeping the best `window` makes small-k searches exact on small
     // indexes and keeps recall high on large ones.
-    int candidates = Math.max(window, minCandidates);
-    Query knn =
-        new KnnFloatVectorQuery(
-            IndexSchema.VECTOR, query, candidates, schema.filterQuery(filter).orElse(null));
+    int candidates =
+        Math.max(window, minCandidates == AUTO_STRATEGY ? MIN_CANDIDATES : minCandidates);
+    Optional<Query> filterQuery = schema.filterQuery(filter);
     try (SearcherLease lease = SearcherLease.acquire(searchers)) {
       IndexSearcher searcher = lease.searcher();
-      TopDocs top = searcher.search(knn, window);
+      boolean exact =
+          minCandidates == AUTO_STRATEGY && searcher.getIndexReader().numDocs() <= EXACT_LIMIT;
+      TopDocs top =
+          exact
+              ? ExactVectorSearch.search(searcher, IndexSchema.VECTOR, query, window, filterQuery)
+              : searcher.search(
+                  new KnnFloatVectorQuery(
+                      IndexSchema.VECTOR, query, candidates, filterQuery.orElse(null)),
+                  window);
       List<SearchHit> hits = new ArrayList<>();
       for (int i = offset; i < top.scoreDocs.length; i++) {
         ScoreDoc sd = top.scoreDocs[i];

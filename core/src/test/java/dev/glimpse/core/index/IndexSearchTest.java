@@ -172,4 +172,66 @@ class IndexSearchTest {
           store.vector(ImageRecord.idFor("/p/57.jpg")).map(v -> v.length));
     }
   }
+
+  /** Brute-force cosine top-k over the vectors the test wrote, for checking both strategies. */
+  private static List<String> exactTop(
+      float[] query,
+      Map<String, float[]> vectors,
+      int k,
+      java.util.function.Predicate<String> keep) {
+    return vectors.entrySet().stream()
+        .filter(e -> keep.test(e.getKey()))
+        .sorted(
+            (a, b) ->
+                Double.compare(
+                    org.apache.lucene.util.VectorUtil.dotProduct(query, b.getValue()),
+                    org.apache.lucene.util.VectorUtil.dotProduct(query, a.getValue())))
+        .limit(k)
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
+  @Test
+  void default_search_is_exact_on_indexes_up_to_the_limit_with_and_without_filters()
+      throws IOException {
+    int dim = 32;
+    Random random = new Random(7);
+    Map<String, float[]> written = new java.util.HashMap<>();
+    try (LuceneVectorStore store =
+        LuceneVectorStore.open(dir, IndexConfig.of(dim).withHnsw(4, 8))) {
+      for (int i = 0; i < 3000; i++) {
+        String path = (i % 10 == 0 ? "/photos/a/" : "/photos/b/") + i + ".jpg";
+        float[] v = TestImages.random(random, dim);
+        written.put(path, v);
+        store.upsert(record(path), v);
+        if (i % 1000 == 999) {
+          store.commit(Map.of()); // several segments, and deletes below
+        }
+      }
+      for (int i = 0; i < 3000; i += 7) {
+        String path = (i % 10 == 0 ? "/photos/a/" : "/photos/b/") + i + ".jpg";
+        store.delete(path);
+        written.remove(path);
+      }
+      store.commit(Map.of());
+      int exactMatches = 0;
+      int graphMatches = 0;
+      for (int q = 0; q < 20; q++) {
+        float[] query = TestImages.random(random, dim);
+        List<String> expected = exactTop(query, written, 10, p -> true);
+        assertEquals(expected, paths(store.search(query, 10, 0, SearchFilter.NONE)));
+        exactMatches++;
+        List<String> inA = exactTop(query, written, 5, p -> p.startsWith("/photos/a/"));
+        assertEquals(
+            inA, paths(store.search(query, 5, 0, SearchFilter.NONE.withFolder("/photos/a"))));
+        // The graph (a deliberately weak one: M=4, beam 8) with few candidates is approximate.
+        List<String> graph = paths(store.search(query, 10, 0, SearchFilter.NONE, 10));
+        if (graph.equals(expected)) {
+          graphMatches++;
+        }
+      }
+      assertEquals(20, exactMatches);
+      assertTrue(graphMatches < 20, "the HNSW path was not exercised: every result exact");
+    }
+  }
 }
