@@ -46,6 +46,21 @@ final class IndexOption {
     return LuceneVectorStore.openReadOnly(dir);
   }
 
+  /** Loads the model an index records, as `search`, `similar` and `serve` need it. */
+  static dev.glimpse.core.clip.ClipModel loadModel(
+      LuceneVectorStore store,
+      Path dir,
+      dev.glimpse.core.clip.ClipOptions options,
+      java.io.PrintWriter err,
+      java.util.Map<String, String> env)
+      throws IOException, UsageException {
+    ModelManifest manifest =
+        store
+            .manifest()
+            .orElseThrow(() -> new UsageException("the index at " + dir + " records no model"));
+    return ModelOptions.load(manifest.modelId(), options, err, env).model();
+  }
+
   /** Deletes an index's files (only in a folder that holds an index), for {@code --reindex}. */
   static void wipe(Path dir) throws IOException {
     if (!exists(dir)) {

@@ -1,7 +1,6 @@
 package dev.glimpse.cli;
 
 import dev.glimpse.core.index.LuceneVectorStore;
-import dev.glimpse.core.index.ModelManifest;
 import dev.glimpse.core.index.SearchFilter;
 import dev.glimpse.core.index.SearchHit;
 import java.nio.file.Path;
@@ -59,16 +58,10 @@ final class SearchCommand implements Callable<Integer> {
     Map<String, String> env = GlimpseCli.root(spec).environment();
     Path indexDir = IndexLocation.resolve(index, env);
     try (LuceneVectorStore store = IndexOption.openExisting(indexDir)) {
-      ModelManifest manifest =
-          store
-              .manifest()
-              .orElseThrow(
-                  () -> new UsageException("the index at " + indexDir + " records no model"));
       List<SearchHit> hits;
       try (var model =
-          ModelOptions.load(
-                  manifest.modelId(), precision.clipOptions(), spec.commandLine().getErr(), env)
-              .model()) {
+          IndexOption.loadModel(
+              store, indexDir, precision.clipOptions(), spec.commandLine().getErr(), env)) {
         float[] query = model.encodeTexts(List.of(text))[0];
         SearchFilter filter =
             folder == null

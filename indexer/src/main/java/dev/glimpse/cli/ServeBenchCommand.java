@@ -12,8 +12,6 @@ import dev.glimpse.core.bench.QueryPool;
 import dev.glimpse.core.bench.RecallBenchmark;
 import dev.glimpse.core.clip.ClipCheckpoint;
 import dev.glimpse.core.clip.ClipModel;
-import dev.glimpse.core.clip.DType;
-import dev.glimpse.core.clip.SyntheticCheckpoint;
 import dev.glimpse.core.index.LuceneVectorStore;
 import dev.glimpse.core.index.ModelManifest;
 import io.javalin.Javalin;
@@ -195,15 +193,7 @@ final class ServeBenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     System.setProperty("java.awt.headless", "true");
-    Path dir = model;
-    if (dir == null) {
-      dir = workDir;
-      if (!Files.isRegularFile(dir.resolve("open_clip_model.safetensors"))) {
-        log(err, "writing a random-weight ViT-B/32 checkpoint to " + dir + " ...");
-        SyntheticCheckpoint.write(dir, SyntheticCheckpoint.VIT_B_32, 42, DType.F16);
-      }
-    }
-    dir = dir.toAbsolutePath().normalize();
+    Path dir = BenchCommand.modelDir(model, workDir, err).toAbsolutePath().normalize();
     String load = uptime();
     try (ClipModel m = ClipModel.load(ClipCheckpoint.open(dir))) {
       ModelManifest manifest =

@@ -5,7 +5,6 @@ import dev.glimpse.api.SearchApp;
 import dev.glimpse.api.SearchService;
 import dev.glimpse.core.clip.ClipModel;
 import dev.glimpse.core.index.LuceneVectorStore;
-import dev.glimpse.core.index.ModelManifest;
 import io.javalin.Javalin;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -94,15 +93,9 @@ final class ServeCommand implements Callable<Integer> {
   private void serve(ApiConfig config, Path indexDir, Map<String, String> env, PrintWriter out)
       throws Exception {
     try (LuceneVectorStore store = IndexOption.openExisting(indexDir)) {
-      ModelManifest manifest =
-          store
-              .manifest()
-              .orElseThrow(
-                  () -> new UsageException("the index at " + indexDir + " records no model"));
       try (ClipModel model =
-          ModelOptions.load(
-                  manifest.modelId(), precision.clipOptions(), spec.commandLine().getErr(), env)
-              .model()) {
+          IndexOption.loadModel(
+              store, indexDir, precision.clipOptions(), spec.commandLine().getErr(), env)) {
         Javalin app = SearchApp.create(new SearchService(store, model, config), config);
         Thread hook =
             new Thread(

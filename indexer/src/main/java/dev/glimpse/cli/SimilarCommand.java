@@ -4,7 +4,6 @@ import dev.glimpse.core.clip.ClipModel;
 import dev.glimpse.core.image.ClipPreprocessor;
 import dev.glimpse.core.index.ImageRecord;
 import dev.glimpse.core.index.LuceneVectorStore;
-import dev.glimpse.core.index.ModelManifest;
 import dev.glimpse.core.index.SearchFilter;
 import dev.glimpse.core.index.SearchHit;
 import java.nio.file.Files;
@@ -87,15 +86,9 @@ final class SimilarCommand implements Callable<Integer> {
     if (!Files.isRegularFile(file)) {
       throw new UsageException(image + " is neither an indexed image id nor an image file");
     }
-    ModelManifest manifest =
-        store
-            .manifest()
-            .orElseThrow(
-                () -> new UsageException("the index at " + indexDir + " records no model"));
     try (ClipModel model =
-        ModelOptions.load(
-                manifest.modelId(), precision.clipOptions(), spec.commandLine().getErr(), env)
-            .model()) {
+        IndexOption.loadModel(
+            store, indexDir, precision.clipOptions(), spec.commandLine().getErr(), env)) {
       float[] pixels = new ClipPreprocessor(model.preprocess()).preprocess(file);
       return model.encodeImages(pixels, 1)[0];
     }
