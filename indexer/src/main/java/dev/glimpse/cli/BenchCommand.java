@@ -10,9 +10,7 @@ import dev.glimpse.core.bench.IndexBenchmark;
 import dev.glimpse.core.clip.ClipCheckpoint;
 import dev.glimpse.core.clip.ClipModel;
 import dev.glimpse.core.clip.ClipOptions;
-import dev.glimpse.core.clip.DType;
 import dev.glimpse.core.clip.Precision;
-import dev.glimpse.core.clip.SyntheticCheckpoint;
 import dev.glimpse.core.indexing.IndexingOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -42,21 +40,6 @@ final class BenchCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /**
-   * The given model directory, else the random ViT-B/32 checkpoint in the work dir (written once).
-   */
-  static Path modelDir(Path model, Path workDir, PrintWriter err) throws IOException {
-    if (model != null) {
-      return model;
-    }
-    if (!Files.isRegularFile(workDir.resolve("open_clip_model.safetensors"))) {
-      err.println("writing a random-weight ViT-B/32 checkpoint to " + workDir + " ...");
-      err.flush();
-      SyntheticCheckpoint.write(workDir, SyntheticCheckpoint.VIT_B_32, 42, DType.F16);
-    }
-    return workDir;
-  }
-
   /** {@code glimpse bench encoder}. */
   @Command(
       name = "encoder",
@@ -69,15 +52,7 @@ final class BenchCommand implements Runnable {
   static final class Encoder implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Benchmark this model directory.")
-    Path model;
-
-    @Option(
-        names = "--work-dir",
-        paramLabel = "DIR",
-        description = "Where the random ViT-B/32 checkpoint is kept. Default: ${DEFAULT-VALUE}.",
-        defaultValue = "${sys:java.io.tmpdir}/glimpse-bench/vit-b-32-random")
-    Path workDir;
+    @picocli.CommandLine.Mixin BenchModelOptions benchModel = new BenchModelOptions();
 
     @Option(
         names = "--batch-sizes",
@@ -117,7 +92,7 @@ final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Path dir = modelDir(model, workDir, err);
+      Path dir = benchModel.dir(err);
       EncoderBenchmark.Settings settings =
           new EncoderBenchmark.Settings(batchSizes, rounds, textRuns, 1);
       EncoderBenchmark.Result r;
@@ -251,17 +226,8 @@ final class BenchCommand implements Runnable {
         description = "Photo folder to index (required unless --synthetic is given).")
     Path folder;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Benchmark this model directory.")
-    Path model;
-
-    @Option(
-        names = "--work-dir",
-        paramLabel = "DIR",
-        description =
-            "Where the random checkpoint, synthetic photos and temporary indexes go."
-                + " Default: ${DEFAULT-VALUE}.",
-        defaultValue = "${sys:java.io.tmpdir}/glimpse-bench/vit-b-32-random")
-    Path workDir;
+    /** Its work dir's siblings also hold the synthetic photos and temporary indexes. */
+    @picocli.CommandLine.Mixin BenchModelOptions benchModel = new BenchModelOptions();
 
     @Option(
         names = "--rounds",
@@ -322,8 +288,9 @@ final class BenchCommand implements Runnable {
       }
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Path dir = modelDir(model, workDir, err);
-      Path scratch = workDir.resolveSibling(workDir.getFileName() + "-indexes");
+      Path dir = benchModel.dir(err);
+      Path scratch =
+          benchModel.workDir.resolveSibling(benchModel.workDir.getFileName() + "-indexes");
       try (ClipModel m = ClipModel.load(ClipCheckpoint.open(dir))) {
         Consumer<String> log =
             line -> {
@@ -332,7 +299,7 @@ final class BenchCommand implements Runnable {
             };
         if (synthetic != null) {
           HeapBenchmark bench = new HeapBenchmark(m, log);
-          Path photos = workDir.resolveSibling("synthetic-" + synthetic);
+          Path photos = benchModel.workDir.resolveSibling("synthetic-" + synthetic);
           bench.writePhotos(photos, synthetic);
           // The last checkpoint comes after the run, with the queues drained and all committed.
           long[] checkpoints = {

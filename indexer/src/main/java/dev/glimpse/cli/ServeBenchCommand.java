@@ -47,15 +47,7 @@ import picocli.CommandLine.Spec;
 final class ServeBenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--model", paramLabel = "DIR", description = "Use this model directory.")
-  Path model;
-
-  @Option(
-      names = "--work-dir",
-      paramLabel = "DIR",
-      description = "Where the random ViT-B/32 checkpoint is kept. Default: ${DEFAULT-VALUE}.",
-      defaultValue = "${sys:java.io.tmpdir}/glimpse-bench/vit-b-32-random")
-  Path workDir;
+  @picocli.CommandLine.Mixin BenchModelOptions benchModel = new BenchModelOptions();
 
   @Option(
       names = "--index-dir",
@@ -193,7 +185,7 @@ final class ServeBenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     System.setProperty("java.awt.headless", "true");
-    Path dir = BenchCommand.modelDir(model, workDir, err).toAbsolutePath().normalize();
+    Path dir = benchModel.dir(err);
     String load = uptime();
     try (ClipModel m = ClipModel.load(ClipCheckpoint.open(dir))) {
       ModelManifest manifest =
