@@ -3,8 +3,6 @@ package dev.glimpse.core.clip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,23 +15,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ClipModelBf16GoldenTest {
   private static final float EMBED_MAX_ABS = 0.1f;
   private static final double EMBED_MIN_COS = 0.9995;
-  private static final Map<String, ClipModel> MODELS = new HashMap<>();
+  private static final FixtureModels MODELS = new FixtureModels();
 
-  static synchronized ClipModel model(String fixture) throws Exception {
-    ClipModel m = MODELS.get(fixture);
-    if (m == null) {
-      m =
-          ClipModel.load(
-              ClipCheckpoint.open(Golden.fixture(fixture)), new ClipOptions(Precision.BF16));
-      MODELS.put(fixture, m);
-    }
-    return m;
+  static ClipModel model(String fixture) throws Exception {
+    return MODELS.get(fixture, Precision.BF16);
   }
 
   @AfterAll
   static void close() {
-    MODELS.values().forEach(ClipModel::close);
-    MODELS.clear();
+    MODELS.close();
   }
 
   private static void assertEmbedding(String what, float[] expected, float[] actual) {
@@ -77,7 +67,7 @@ class ClipModelBf16GoldenTest {
     }
     assertTrue(fewRowQueries >= ids.length - 1, fewRowQueries + " of " + ids.length);
     float[] bf16 = fast.textFeatures(new long[][] {ids[0]})[0];
-    float[] fp32 = ClipModelGoldenTest.model(fixture).textFeatures(new long[][] {ids[0]})[0];
+    float[] fp32 = MODELS.get(fixture, Precision.FP32).textFeatures(new long[][] {ids[0]})[0];
     // If these were equal, the test below would be checking the fp32 path.
     assertTrue(Golden.maxAbs(fp32, bf16) > 0, "bf16 features equal the fp32 ones bit for bit");
   }

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glimpse.core.image.PreprocessConfig;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,21 +16,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ClipModelGoldenTest {
   private static final float EMBED_MAX_ABS = 5e-5f;
   private static final double EMBED_MIN_COS = 0.999999;
-  private static final Map<String, ClipModel> MODELS = new HashMap<>();
+  private static final FixtureModels MODELS = new FixtureModels();
 
-  static synchronized ClipModel model(String fixture) throws Exception {
-    ClipModel m = MODELS.get(fixture);
-    if (m == null) {
-      m = ClipModel.load(ClipCheckpoint.open(Golden.fixture(fixture)));
-      MODELS.put(fixture, m);
-    }
-    return m;
+  static ClipModel model(String fixture) throws Exception {
+    return MODELS.get(fixture, Precision.FP32);
   }
 
   @AfterAll
   static void close() {
-    MODELS.values().forEach(ClipModel::close);
-    MODELS.clear();
+    MODELS.close();
   }
 
   private static void assertEmbedding(String what, float[] expected, float[] actual) {

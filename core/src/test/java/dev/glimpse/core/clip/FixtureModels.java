@@ -1,0 +1,25 @@
+package dev.glimpse.core.clip;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Fixture models loaded once per test class, by fixture and precision; the class closes them. */
+final class FixtureModels implements AutoCloseable {
+  private final Map<String, ClipModel> models = new HashMap<>();
+
+  synchronized ClipModel get(String fixture, Precision precision) throws Exception {
+    String key = fixture + "/" + precision;
+    ClipModel m = models.get(key);
+    if (m == null) {
+      m = ClipModel.load(ClipCheckpoint.open(Golden.fixture(fixture)), new ClipOptions(precision));
+      models.put(key, m);
+    }
+    return m;
+  }
+
+  @Override
+  public synchronized void close() {
+    models.values().forEach(ClipModel::close);
+    models.clear();
+  }
+}
