@@ -11,7 +11,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The tensors of a checkpoint, from one safetensors file or from the shards named by a {@code
@@ -104,22 +103,6 @@ public final class WeightStore implements AutoCloseable {
     }
   }
 
-  /** All tensor names, in file order. */
-  public Iterable<String> names() {
-    return byName.keySet();
-  }
-
-  /** Whether the checkpoint holds a tensor of this name. */
-  public boolean contains(String name) {
-    return byName.containsKey(name);
-  }
-
-  /** The header entry of a tensor, if present. */
-  public Optional<TensorInfo> info(String name) {
-    SafetensorsFile f = byName.get(name);
-    return f == null ? Optional.empty() : Optional.of(f.tensors().get(name));
-  }
-
   /**
    * Reads a tensor as float32 after checking its shape.
    *
@@ -147,11 +130,6 @@ public final class WeightStore implements AutoCloseable {
               + "); the weights do not match the config");
     }
     return f.readFloats(info);
-  }
-
-  /** What this store was opened from, for messages. */
-  public String description() {
-    return description;
   }
 
   @Override
