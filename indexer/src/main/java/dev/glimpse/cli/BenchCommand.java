@@ -7,6 +7,7 @@ import dev.glimpse.core.bench.DecodeBenchmark;
 import dev.glimpse.core.bench.EncoderBenchmark;
 import dev.glimpse.core.bench.HeapBenchmark;
 import dev.glimpse.core.bench.IndexBenchmark;
+import dev.glimpse.core.clip.Backend;
 import dev.glimpse.core.clip.ClipCheckpoint;
 import dev.glimpse.core.clip.ClipModel;
 import dev.glimpse.core.clip.ClipOptions;
@@ -85,6 +86,17 @@ final class BenchCommand implements Runnable {
                 + " ratios. Default: ${DEFAULT-VALUE}.")
     List<Precision> precisions;
 
+    @Option(
+        names = "--engines",
+        split = ",",
+        paramLabel = "E[,E...]",
+        defaultValue = "torch,onnx",
+        converter = EngineOption.Converter.class,
+        description =
+            "Engines to measure (torch, onnx), each with every precision it runs (onnx: fp32"
+                + " only). Default: ${DEFAULT-VALUE}.")
+    List<Backend> engines;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -99,8 +111,13 @@ final class BenchCommand implements Runnable {
       String summary;
       List<ClipModel> models = new ArrayList<>();
       try {
-        for (Precision p : precisions) {
-          models.add(ClipModel.load(ClipCheckpoint.open(dir), new ClipOptions(p)));
+        for (Backend e : engines) {
+          for (Precision p : precisions) {
+            if (e == Backend.ONNX && p == Precision.BF16) {
+              continue;
+            }
+            models.add(ClipModel.load(ClipCheckpoint.open(dir), new ClipOptions(p).withBackend(e)));
+          }
         }
         summary = models.get(0).config().summary();
         r =
@@ -123,12 +140,12 @@ final class BenchCommand implements Runnable {
       } else {
         out.println("model: " + summary);
         out.println(
-            "engine: DJL PyTorch, "
+            "engines: torch = DJL PyTorch (libtorch), onnx = ONNX Runtime; "
                 + Runtime.getRuntime().availableProcessors()
                 + " CPUs; ratios are to "
                 + base);
         out.println();
-        out.println("| precision | batch | images/s (median of " + rounds + ") | ratio |");
+        out.println("| engine, precision | batch | images/s (median of " + rounds + ") | ratio |");
         out.println("|---|---|---|---|");
         for (EncoderBenchmark.ImageResult i : r.images()) {
           double baseline = imageBaseline(r, base, i.batch());
@@ -141,7 +158,7 @@ final class BenchCommand implements Runnable {
               i.medianImagesPerSecond() / baseline);
         }
         out.println();
-        out.println("| precision | text | tokens | p50 ms | p99 ms | p50 speed-up |");
+        out.println("| engine, precision | text | tokens | p50 ms | p99 ms | p50 speed-up |");
         out.println("|---|---|---|---|---|---|");
         for (EncoderBenchmark.TextResult t : r.texts()) {
           double baseline = textBaseline(r, base, t.name());

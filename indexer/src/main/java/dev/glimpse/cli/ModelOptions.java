@@ -1,5 +1,6 @@
 package dev.glimpse.cli;
 
+import dev.glimpse.core.clip.Backend;
 import dev.glimpse.core.clip.CheckpointException;
 import dev.glimpse.core.clip.ClipCheckpoint;
 import dev.glimpse.core.clip.ClipModel;
@@ -37,9 +38,17 @@ final class ModelOptions {
       description = PrecisionOption.DESCRIPTION)
   Precision precision = Precision.FP32;
 
+  @Option(
+      names = "--engine",
+      paramLabel = EngineOption.LABEL,
+      converter = EngineOption.Converter.class,
+      defaultValue = "auto",
+      description = EngineOption.DESCRIPTION)
+  Backend engine = Backend.AUTO;
+
   /** The model loading options given on the command line. */
   ClipOptions clipOptions() {
-    return new ClipOptions(precision);
+    return new ClipOptions(precision).withBackend(engine);
   }
 
   /** The model given on the command line, if any. */

@@ -1,5 +1,6 @@
 package dev.glimpse.cli;
 
+import dev.glimpse.core.clip.Backend;
 import dev.glimpse.core.clip.ClipOptions;
 import dev.glimpse.core.clip.Precision;
 import java.util.Locale;
@@ -23,9 +24,17 @@ final class PrecisionOption {
       description = DESCRIPTION)
   Precision precision = Precision.FP32;
 
+  @Option(
+      names = "--engine",
+      paramLabel = EngineOption.LABEL,
+      converter = EngineOption.Converter.class,
+      defaultValue = "auto",
+      description = EngineOption.DESCRIPTION)
+  Backend engine = Backend.AUTO;
+
   /** The model options these flags ask for. */
   ClipOptions clipOptions() {
-    return new ClipOptions(precision);
+    return new ClipOptions(precision).withBackend(engine);
   }
 
   /** Parses fp32, bf16 and auto in any case. */

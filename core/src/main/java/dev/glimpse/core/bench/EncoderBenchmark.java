@@ -79,7 +79,7 @@ public final class EncoderBenchmark {
   }
 
   private static String label(ClipModel m) {
-    return m.precision().name().toLowerCase(Locale.ROOT);
+    return m.backend().label() + " " + m.precision().name().toLowerCase(Locale.ROOT);
   }
 
   /** Runs the benchmark. */

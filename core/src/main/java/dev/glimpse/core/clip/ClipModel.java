@@ -1,46 +1,37 @@
 package dev.glimpse.core.clip;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import dev.glimpse.core.image.PreprocessConfig;
 import java.io.IOException;
 import java.util.List;
 
 /**
- * A loaded CLIP model: both towers on DJL's PyTorch engine, the tokenizer and the logit scale.
+ * A loaded CLIP model: both towers on one engine (libtorch through DJL, or ONNX Runtime), the
+ * tokenizer and the logit scale.
  *
- * <p>Thread-safe: the weights are read-only, and every call works in its own {@link NDManager},
- * created for that call and closed before it returns. Many request threads may encode at once.
+ * <p>Thread-safe: the weights are read-only and every call allocates its own buffers. Many request
+ * threads may encode at once.
  */
 public final class ClipModel implements AutoCloseable {
-  private static final String ENGINE = "PyTorch";
-
   private final ClipCheckpoint checkpoint;
-  private final NDManager weights;
-  private final VisionTower vision;
-  private final TextTower text;
+  private final Towers towers;
   private final ClipTokenizer tokenizer;
   private final float logitScale;
   private final Precision precision;
 
   private ClipModel(
       ClipCheckpoint checkpoint,
-      NDManager weights,
-      VisionTower vision,
-      TextTower text,
+      Towers towers,
       ClipTokenizer tokenizer,
       float logitScale,
       Precision precision) {
     this.checkpoint = checkpoint;
-    this.precision = precision;
-    this.weights = weights;
-    this.vision = vision;
-    this.text = text;
+    this.towers = towers;
     this.tokenizer = tokenizer;
     this.logitScale = logitScale;
+    this.precision = precision;
   }
 
-  /** Loads both towers and the tokenizer of a checkpoint, in exact float32. */
+  /** Loads both towers and the tokenizer of a checkpoint, in exact float32 on libtorch. */
   public static ClipModel load(ClipCheckpoint checkpoint) throws CheckpointException {
     return load(checkpoint, ClipOptions.DEFAULTS);
   }
@@ -49,70 +40,76 @@ public final class ClipModel implements AutoCloseable {
    * Loads both towers and the tokenizer of a checkpoint.
    *
    * @throws CheckpointException also when {@link Precision#BF16} is asked for and cannot run here
-   *     (no Vector API, or a geometry the fast path does not cover); {@link Precision#AUTO} falls
-   *     back to float32 instead
+   *     (no Vector API, or a geometry the fast path does not cover), or when {@link Backend#ONNX}
+   *     is asked for and ONNX Runtime cannot run here; {@link Precision#AUTO} falls back to float32
+   *     and {@link Backend#AUTO} to libtorch instead
    */
   public static ClipModel load(ClipCheckpoint checkpoint, ClipOptions options)
       throws CheckpointException {
-    ClipModel fp32 = loadFp32(checkpoint);
-    if (options.precision() == Precision.FP32) {
-      return fp32;
+    Backend backend = EngineChoice.resolve(options, checkpoint.config());
+    ClipModel model = loadFp32(checkpoint, backend, options.threads());
+    if (backend == Backend.ONNX || options.precision() == Precision.FP32) {
+      return model;
     }
     try {
-      return FastModels.upgrade(fp32, options.precision());
+      return FastModels.upgrade(model, options.precision());
     } catch (CheckpointException | RuntimeException e) {
-      fp32.close();
+      model.close();
       throw e;
     }
   }
 
   /** This model sharing its weights, with the text tower replaced. Closing either closes both. */
   ClipModel withText(TextTower fasterText, Precision p) {
-    return new ClipModel(checkpoint, weights, vision, fasterText, tokenizer, logitScale, p);
+    return new ClipModel(checkpoint, torch().withText(fasterText), tokenizer, logitScale, p);
   }
 
   TextTower textTower() {
-    return text;
+    return torch().textTower();
   }
 
-  private static ClipModel loadFp32(ClipCheckpoint checkpoint) throws CheckpointException {
-    NDManager manager = newWeightsManager();
+  private TorchTowers torch() {
+    if (towers instanceof TorchTowers t) {
+      return t;
+    }
+    throw new IllegalStateException("the bf16 text path runs on the torch engine only");
+  }
+
+  private static ClipModel loadFp32(ClipCheckpoint checkpoint, Backend backend, int threads)
+      throws CheckpointException {
     ClipTokenizer tokenizer = null;
     try (WeightStore store = checkpoint.openWeights()) {
-      TowerLoader loader =
-          new TowerLoader(store, checkpoint.layout(), checkpoint.config(), manager);
-      VisionTower vision = loader.vision();
-      TextTower text = loader.text();
-      float scale = loader.logitScale();
+      WeightReader reader = new WeightReader(store, checkpoint.layout(), checkpoint.config());
+      float scale = reader.logitScale();
       int context = checkpoint.config().text().contextLength();
       tokenizer =
           checkpoint.tokenizer().isPresent()
               ? ClipTokenizer.fromFile(checkpoint.tokenizer().get(), context)
               : ClipTokenizer.bundled(context);
-      return new ClipModel(checkpoint, manager, vision, text, tokenizer, scale, Precision.FP32);
+      Towers towers =
+          backend == Backend.ONNX ? OrtTowers.load(reader, threads) : TorchTowers.load(reader);
+      return new ClipModel(checkpoint, towers, tokenizer, scale, Precision.FP32);
     } catch (CheckpointException | RuntimeException e) {
       if (tokenizer != null) {
         tokenizer.close();
       }
-      manager.close();
       throw e;
     } catch (IOException e) {
-      manager.close();
+      if (tokenizer != null) {
+        tokenizer.close();
+      }
       throw new CheckpointException("cannot close weights of " + checkpoint.dir(), e);
-    }
-  }
-
-  private static NDManager newWeightsManager() throws CheckpointException {
-    try {
-      return NDManager.newBaseManager(Engine.getEngine(ENGINE).defaultDevice(), ENGINE);
-    } catch (RuntimeException | UnsatisfiedLinkError e) {
-      throw new CheckpointException("cannot start the PyTorch engine (DJL): " + e.getMessage(), e);
     }
   }
 
   /** The checkpoint this model was loaded from. */
   public ClipCheckpoint checkpoint() {
     return checkpoint;
+  }
+
+  /** The engine the towers run on: {@link Backend#TORCH} or {@link Backend#ONNX}. */
+  public Backend backend() {
+    return towers.backend();
   }
 
   /** The precision the encoders run in: {@link Precision#FP32} or {@link Precision#BF16}. */
@@ -174,9 +171,7 @@ public final class ClipModel implements AutoCloseable {
     if (tokenIds.length == 0) {
       throw new IllegalArgumentException("no token rows to encode");
     }
-    try (NDManager m = weights.newSubManager()) {
-      return Vectors.rows(text.encode(m, tokenIds, fullContext), tokenIds.length);
-    }
+    return towers.textFeatures(tokenIds, fullContext);
   }
 
   /** Unnormalised image features ({@code encode_image}) of preprocessed images. */
@@ -184,14 +179,12 @@ public final class ClipModel implements AutoCloseable {
     if (count <= 0) {
       throw new IllegalArgumentException("no images to encode");
     }
-    try (NDManager m = weights.newSubManager()) {
-      return Vectors.rows(vision.encode(m, pixels, count), count);
-    }
+    return towers.imageFeatures(pixels, count);
   }
 
   @Override
   public void close() {
     tokenizer.close();
-    weights.close();
+    towers.close();
   }
 }

@@ -102,27 +102,10 @@ final class TextTower {
    * @return {@code [rows, embed]} unnormalised text features
    */
   float[] encode(NDManager manager, long[][] ids, boolean fullContext) {
-    int rows = ids.length;
-    int[] pool = new int[rows];
-    int length = 0;
-    for (int r = 0; r < rows; r++) {
-      long[] row = ids[r];
-      if (row.length == 0 || row.length > config.contextLength()) {
-        throw new IllegalArgumentException(
-            "token row "
-                + r
-                + " has "
-                + row.length
-                + " ids; the context length is "
-                + config.contextLength());
-      }
-      pool[r] = argmax(row, r);
-      length = Math.max(length, fullContext ? row.length : pool[r] + 1);
-    }
-    long[] flat = new long[rows * length];
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(ids[r], 0, flat, r * length, Math.min(length, ids[r].length));
-    }
+    TokenRows tokens = TokenRows.of(ids, config, fullContext);
+    int rows = tokens.rows();
+    int length = tokens.length();
+    long[] flat = tokens.ids();
     int width = config.transformer().width();
     NDArray idArray = manager.create(flat, new Shape(rows, length));
     NDArray embedded = lookup(idArray, tokenEmbedding);
@@ -141,10 +124,7 @@ final class TextTower {
     }
     NDArray normed = transformer.layerNorm(out, lnFinalWeight, lnFinalBias);
     out.close();
-    long[] poolIndex = new long[rows];
-    for (int r = 0; r < rows; r++) {
-      poolIndex[r] = (long) r * length + pool[r];
-    }
+    long[] poolIndex = tokens.flatPoolIndex();
     NDArray flatOut = normed.reshape(rows * (long) length, width);
     normed.close();
     NDArray poolArray = manager.create(poolIndex);
@@ -164,26 +144,5 @@ final class TextTower {
     return ids.getNDArrayInternal()
         .embedding(longIds, table, SparseFormat.DENSE)
         .singletonOrThrow();
-  }
-
-  private int argmax(long[] row, int r) {
-    int best = 0;
-    for (int i = 1; i < row.length; i++) {
-      if (row[i] > row[best]) {
-        best = i;
-      }
-    }
-    for (long id : row) {
-      if (id < 0 || id >= config.vocabSize()) {
-        throw new IllegalArgumentException(
-            "token id "
-                + id
-                + " in row "
-                + r
-                + " is outside the vocabulary of "
-                + config.vocabSize());
-      }
-    }
-    return best;
   }
 }

@@ -173,12 +173,6 @@ final class Transformer {
   }
 
   private static NDArray causalMask(NDManager manager, int tokens) {
-    float[] mask = new float[tokens * tokens];
-    for (int i = 0; i < tokens; i++) {
-      for (int j = i + 1; j < tokens; j++) {
-        mask[i * tokens + j] = Float.NEGATIVE_INFINITY;
-      }
-    }
-    return manager.create(mask, new Shape(tokens, tokens));
+    return manager.create(TokenRows.causalMask(tokens), new Shape(tokens, tokens));
   }
 }

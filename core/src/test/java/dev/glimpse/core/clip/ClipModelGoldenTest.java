@@ -10,16 +10,24 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The fp32 model against OpenAI's reference outputs, for both checkpoint layouts. Bounds are the
- * fixture README's: embeddings max abs 5e-5 and cosine 0.999999, logits 5e-4, probs 5e-5.
+ * The fp32 model on libtorch against OpenAI's reference outputs, for both checkpoint layouts.
+ * Bounds are the fixture README's: embeddings max abs 5e-5 and cosine 0.999999, logits 5e-4, probs
+ * 5e-5. {@link ClipModelOnnxGoldenTest} runs the same tests on ONNX Runtime.
  */
 class ClipModelGoldenTest {
   private static final float EMBED_MAX_ABS = 5e-5f;
   private static final double EMBED_MIN_COS = 0.999999;
   private static final FixtureModels MODELS = new FixtureModels();
 
-  static ClipModel model(String fixture) throws Exception {
-    return MODELS.get(fixture, Precision.FP32);
+  /** The engine under test. */
+  Backend backend() {
+    return Backend.TORCH;
+  }
+
+  ClipModel model(String fixture) throws Exception {
+    ClipModel m = MODELS.get(fixture, Precision.FP32, backend());
+    assertEquals(backend(), m.backend());
+    return m;
   }
 
   @AfterAll

@@ -3,15 +3,26 @@ package dev.glimpse.core.clip;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Fixture models loaded once per test class, by fixture and precision; the class closes them. */
+/**
+ * Fixture models loaded once per test class, by fixture, precision and engine; the class closes
+ * them.
+ */
 final class FixtureModels implements AutoCloseable {
   private final Map<String, ClipModel> models = new HashMap<>();
 
-  synchronized ClipModel get(String fixture, Precision precision) throws Exception {
-    String key = fixture + "/" + precision;
+  ClipModel get(String fixture, Precision precision) throws Exception {
+    return get(fixture, precision, Backend.TORCH);
+  }
+
+  synchronized ClipModel get(String fixture, Precision precision, Backend backend)
+      throws Exception {
+    String key = fixture + "/" + precision + "/" + backend;
     ClipModel m = models.get(key);
     if (m == null) {
-      m = ClipModel.load(ClipCheckpoint.open(Golden.fixture(fixture)), new ClipOptions(precision));
+      m =
+          ClipModel.load(
+              ClipCheckpoint.open(Golden.fixture(fixture)),
+              new ClipOptions(precision).withBackend(backend));
       models.put(key, m);
     }
     return m;

@@ -1,0 +1,145 @@
+package dev.glimpse.core.clip;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Resolves {@link Backend#AUTO}: ONNX Runtime where it loads here and passes a self-check, libtorch
+ * otherwise.
+ *
+ * <p>The self-check builds a small random-weight CLIP with the model's activation and LayerNorm
+ * epsilon, runs a text batch and an image batch on both engines, and requires the embeddings to
+ * agree to float32 rounding (cosine at least {@value #MIN_COSINE}, max abs difference at most
+ * {@value #MAX_ABS}). libtorch is the engine the golden tests pin to OpenAI's reference, so this
+ * proves, on this machine's CPU and ONNX Runtime build, that the ONNX graphs compute the same
+ * function. It costs about a second, once per activation and process.
+ */
+final class EngineChoice {
+  private static final Logger LOG = LoggerFactory.getLogger(EngineChoice.class);
+
+  static final double MIN_COSINE = 0.99999;
+  static final double MAX_ABS = 1e-4;
+
+  private static final ConcurrentMap<String, String> FAILURES = new ConcurrentHashMap<>();
+
+  private EngineChoice() {}
+
+  /** The concrete engine for these options and this model geometry. */
+  static Backend resolve(ClipOptions options, ClipConfig config) throws CheckpointException {
+    return switch (options.backend()) {
+      case TORCH -> Backend.TORCH;
+      case ONNX -> {
+        if (options.precision() == Precision.BF16) {
+          throw new CheckpointException(
+              "bf16 runs on the torch engine only; use --engine torch or --precision fp32");
+        }
+        yield Backend.ONNX;
+      }
+      case AUTO -> {
+        if (options.precision() == Precision.BF16) {
+          yield Backend.TORCH;
+        }
+        TransformerConfig t = config.text().transformer();
+        String why =
+            FAILURES.computeIfAbsent(
+                t.activation() + "/" + t.layerNormEps(),
+                k -> selfCheck(t.activation(), t.layerNormEps()));
+        if (!why.isEmpty()) {
+          LOG.info("engine auto: torch, because {}", why);
+          yield Backend.TORCH;
+        }
+        LOG.debug("engine auto: onnx (self-check passed)");
+        yield Backend.ONNX;
+      }
+    };
+  }
+
+  /** Runs the self-check; the empty string when it passes, else why not. */
+  static String selfCheck(Activation activation, float eps) {
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("glimpse-selfcheck");
+      ClipConfig tiny =
+          new ClipConfig(
+              32,
+              new VisionConfig(32, 8, new TransformerConfig(64, 2, 4, 128, activation, eps)),
+              new TextConfig(16, 64, new TransformerConfig(64, 2, 4, 128, activation, eps)));
+      SyntheticCheckpoint.write(dir, tiny, 20211, DType.F32);
+      ClipCheckpoint checkpoint = ClipCheckpoint.open(dir);
+      long[][] ids = {{0, 5, 9, 63, 0}, {0, 7, 63}};
+      float[] pixels = new float[2 * 3 * 32 * 32];
+      java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+      for (int i = 0; i < pixels.length; i++) {
+        pixels[i] = (float) (random.nextDouble() * 4 - 2);
+      }
+      float[][] torchText;
+      float[][] torchImages;
+      try (ClipModel torch = ClipModel.load(checkpoint, ClipOptions.DEFAULTS)) {
+        torchText = torch.textFeatures(ids);
+        torchImages = torch.imageFeatures(pixels, 2);
+      }
+      try (ClipModel onnx =
+          ClipModel.load(checkpoint, ClipOptions.DEFAULTS.withBackend(Backend.ONNX))) {
+        String text = compare("text", torchText, onnx.textFeatures(ids));
+        String image = compare("image", torchImages, onnx.imageFeatures(pixels, 2));
+        return text.isEmpty() ? image : text;
+      }
+    } catch (IOException | RuntimeException | LinkageError e) {
+      return "ONNX Runtime is not usable here: " + e.getMessage();
+    } finally {
+      if (dir != null) {
+        deleteQuietly(dir);
+      }
+    }
+  }
+
+  private static String compare(String tower, float[][] expected, float[][] actual) {
+    for (int r = 0; r < expected.length; r++) {
+      double dot = 0;
+      double ee = 0;
+      double aa = 0;
+      double maxAbs = 0;
+      for (int i = 0; i < expected[r].length; i++) {
+        dot += (double) expected[r][i] * actual[r][i];
+        ee += (double) expected[r][i] * expected[r][i];
+        aa += (double) actual[r][i] * actual[r][i];
+        maxAbs = Math.max(maxAbs, Math.abs(expected[r][i] - actual[r][i]));
+      }
+      double cos = dot / Math.sqrt(ee * aa);
+      if (!(cos >= MIN_COSINE) || !(maxAbs <= MAX_ABS)) {
+        return "the ONNX Runtime self-check failed on the "
+            + tower
+            + " tower (cosine "
+            + cos
+            + ", max abs difference "
+            + maxAbs
+            + " against libtorch)";
+      }
+    }
+    return "";
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(EngineChoice::deleteFile);
+    } catch (IOException | UncheckedIOException e) {
+      LOG.debug("could not delete {}", dir, e);
+    }
+  }
+
+  private static void deleteFile(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package dev.glimpse.core.clip;
+
+import dev.glimpse.core.clip.CheckpointLayout.Global;
+import dev.glimpse.core.clip.CheckpointLayout.Part;
+import dev.glimpse.core.clip.CheckpointLayout.Tower;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads a checkpoint's tensors as float32 arrays in canonical form, checking every shape against
+ * the config so a mismatched checkpoint fails with a message instead of producing garbage vectors.
+ *
+ * <p>Canonical form: linear weights {@code [out, in]}, q, k and v stacked as one {@code [3W, W]}
+ * weight, projections {@code [width, embed]}, the patch embedding as the convolution's {@code [W,
+ * 3, P, P]}. Every engine builds its towers from these arrays.
+ */
+final class WeightReader {
+  private final WeightStore store;
+  private final CheckpointLayout layout;
+  private final ClipConfig config;
+
+  WeightReader(WeightStore store, CheckpointLayout layout, ClipConfig config) {
+    this.store = store;
+    this.layout = layout;
+    this.config = config;
+  }
+
+  /** The float32 arrays of one residual block. */
+  record Block(
+      float[] ln1Weight,
+      float[] ln1Bias,
+      float[] qkvWeight,
+      float[] qkvBias,
+      float[] outWeight,
+      float[] outBias,
+      float[] ln2Weight,
+      float[] ln2Bias,
+      float[] fc1Weight,
+      float[] fc1Bias,
+      float[] fc2Weight,
+      float[] fc2Bias) {}
+
+  ClipConfig config() {
+    return config;
+  }
+
+  /** {@code [W, 3, P, P]}: the patch embedding convolution. */
+  float[] patchConv() throws CheckpointException {
+    VisionConfig v = config.vision();
+    int p = v.patchSize();
+    return read(
+        Global.PATCH_EMBEDDING,
+        "patch embedding (width x 3 x patch x patch)",
+        v.transformer().width(),
+        3,
+        p,
+        p);
+  }
+
+  float[] classEmbedding() throws CheckpointException {
+    return read(Global.CLASS_EMBEDDING, "class embedding", visionWidth());
+  }
+
+  /** {@code [tokens, W]}. */
+  float[] visionPositions() throws CheckpointException {
+    return read(
+        Global.VISION_POSITIONS,
+        "vision positions (tokens x width)",
+        config.vision().tokens(),
+        visionWidth());
+  }
+
+  float[] global(Global g, String what, int size) throws CheckpointException {
+    return read(g, what, size);
+  }
+
+  /** {@code [vocab, W]}. */
+  float[] tokenEmbedding() throws CheckpointException {
+    TextConfig t = config.text();
+    return read(
+        Global.TOKEN_EMBEDDING,
+        "token embedding (vocab x width)",
+        t.vocabSize(),
+        t.transformer().width());
+  }
+
+  /** {@code [context, W]}. */
+  float[] textPositions() throws CheckpointException {
+    TextConfig t = config.text();
+    return read(
+        Global.TEXT_POSITIONS,
+        "text positions (context x width)",
+        t.contextLength(),
+        t.transformer().width());
+  }
+
+  /** {@code [width, embed]}, whichever way round the checkpoint stores it. */
+  float[] projection(Global g, int width) throws CheckpointException {
+    int embed = config.embedDim();
+    if (layout.projectionIsLinearWeight()) {
+      float[] lin = read(g, "projection (embed x width)", embed, width);
+      return transpose(lin, embed, width);
+    }
+    return read(g, "projection (width x embed)", width, embed);
+  }
+
+  float logitScale() throws CheckpointException {
+    float[] v = store.read(layout.global(Global.LOGIT_SCALE), new long[0], "logit scale");
+    return (float) Math.exp(v[0]);
+  }
+
+  List<Block> blocks(Tower tower, TransformerConfig c) throws CheckpointException {
+    int w = c.width();
+    int m = c.mlpWidth();
+    List<Block> out = new ArrayList<>(c.layers());
+    for (int i = 0; i < c.layers(); i++) {
+      float[] qkvW;
+      float[] qkvB;
+      if (layout.fusedQkv()) {
+        qkvW = block(tower, i, Part.QKV_W, 3 * w, w);
+        qkvB = block(tower, i, Part.QKV_B, 3 * w);
+      } else {
+        qkvW =
+            concat(
+                block(tower, i, Part.Q_W, w, w),
+                block(tower, i, Part.K_W, w, w),
+                block(tower, i, Part.V_W, w, w));
+        qkvB =
+            concat(
+                block(tower, i, Part.Q_B, w),
+                block(tower, i, Part.K_B, w),
+                block(tower, i, Part.V_B, w));
+      }
+      out.add(
+          new Block(
+              block(tower, i, Part.LN1_W, w),
+              block(tower, i, Part.LN1_B, w),
+              qkvW,
+              qkvB,
+              block(tower, i, Part.OUT_W, w, w),
+              block(tower, i, Part.OUT_B, w),
+              block(tower, i, Part.LN2_W, w),
+              block(tower, i, Part.LN2_B, w),
+              block(tower, i, Part.FC1_W, m, w),
+              block(tower, i, Part.FC1_B, m),
+              block(tower, i, Part.FC2_W, w, m),
+              block(tower, i, Part.FC2_B, w)));
+    }
+    return out;
+  }
+
+  /** The transpose of a row-major {@code [rows, cols]} matrix. */
+  static float[] transpose(float[] a, int rows, int cols) {
+    float[] t = new float[a.length];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        t[c * rows + r] = a[r * cols + c];
+      }
+    }
+    return t;
+  }
+
+  private int visionWidth() {
+    return config.vision().transformer().width();
+  }
+
+  private float[] block(Tower tower, int layer, Part part, long... shape)
+      throws CheckpointException {
+    String why =
+        tower.name().toLowerCase(Locale.ROOT)
+            + " layer "
+            + layer
+            + " "
+            + part.name().toLowerCase(Locale.ROOT)
+            + ", from "
+            + config.summary();
+    return store.read(layout.block(tower, layer, part), shape, why);
+  }
+
+  private float[] read(Global g, String what, long... shape) throws CheckpointException {
+    return store.read(layout.global(g), shape, what + ", from " + config.summary());
+  }
+
+  private static float[] concat(float[]... parts) {
+    int n = 0;
+    for (float[] p : parts) {
+      n += p.length;
+    }
+    float[] out = new float[n];
+    int at = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
+  }
+}
