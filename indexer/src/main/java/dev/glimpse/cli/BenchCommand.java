@@ -246,6 +246,8 @@ final class BenchCommand implements Runnable {
     /** Its work dir's siblings also hold the synthetic photos and temporary indexes. */
     @picocli.CommandLine.Mixin BenchModelOptions benchModel = new BenchModelOptions();
 
+    @picocli.CommandLine.Mixin EngineMixin engine = new EngineMixin();
+
     @Option(
         names = "--rounds",
         defaultValue = "3",
@@ -308,7 +310,8 @@ final class BenchCommand implements Runnable {
       Path dir = benchModel.dir(err);
       Path scratch =
           benchModel.workDir.resolveSibling(benchModel.workDir.getFileName() + "-indexes");
-      try (ClipModel m = ClipModel.load(ClipCheckpoint.open(dir))) {
+      try (ClipModel m = ClipModel.load(ClipCheckpoint.open(dir), engine.clipOptions())) {
+        err.println("engine: " + m.backend().label());
         Consumer<String> log =
             line -> {
               err.println(line);

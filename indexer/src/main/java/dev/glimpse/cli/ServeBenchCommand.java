@@ -49,6 +49,8 @@ final class ServeBenchCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin BenchModelOptions benchModel = new BenchModelOptions();
 
+  @picocli.CommandLine.Mixin EngineMixin engine = new EngineMixin();
+
   @Option(
       names = "--index-dir",
       paramLabel = "DIR",
@@ -187,7 +189,8 @@ final class ServeBenchCommand implements Callable<Integer> {
     System.setProperty("java.awt.headless", "true");
     Path dir = benchModel.dir(err);
     String load = uptime();
-    try (ClipModel m = ClipModel.load(ClipCheckpoint.open(dir))) {
+    try (ClipModel m = ClipModel.load(ClipCheckpoint.open(dir), engine.clipOptions())) {
+      err.println("engine: " + m.backend().label());
       ModelManifest manifest =
           new ModelManifest(
               dir.toString(),

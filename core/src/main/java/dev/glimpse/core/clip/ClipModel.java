@@ -3,6 +3,8 @@ package dev.glimpse.core.clip;
 import dev.glimpse.core.image.PreprocessConfig;
 import java.io.IOException;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A loaded CLIP model: both towers on one engine (libtorch through DJL, or ONNX Runtime), the
@@ -12,6 +14,8 @@ import java.util.List;
  * threads may encode at once.
  */
 public final class ClipModel implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClipModel.class);
+
   private final ClipCheckpoint checkpoint;
   private final Towers towers;
   private final ClipTokenizer tokenizer;
@@ -47,7 +51,17 @@ public final class ClipModel implements AutoCloseable {
   public static ClipModel load(ClipCheckpoint checkpoint, ClipOptions options)
       throws CheckpointException {
     Backend backend = EngineChoice.resolve(options, checkpoint.config());
-    ClipModel model = loadFp32(checkpoint, backend, options.threads());
+    ClipModel model;
+    try {
+      model = loadFp32(checkpoint, backend, options.threads());
+    } catch (OnnxUnavailableException e) {
+      if (options.backend() != Backend.AUTO) {
+        throw e;
+      }
+      LOG.info("engine auto: torch, because {}", e.getMessage());
+      backend = Backend.TORCH;
+      model = loadFp32(checkpoint, backend, options.threads());
+    }
     if (backend == Backend.ONNX || options.precision() == Precision.FP32) {
       return model;
     }

@@ -101,7 +101,7 @@ final class EngineChoice {
     }
   }
 
-  private static String compare(String tower, float[][] expected, float[][] actual) {
+  static String compare(String tower, float[][] expected, float[][] actual) {
     for (int r = 0; r < expected.length; r++) {
       double dot = 0;
       double ee = 0;

@@ -39,9 +39,9 @@ final class OrtTowers implements Towers {
   static OrtTowers load(WeightReader reader, int threads) throws CheckpointException {
     OrtEnvironment env = environment();
     ClipOnnxGraphs graphs = new ClipOnnxGraphs(reader);
-    OrtSession vision = session(env, graphs.vision(), threads, "image");
+    OrtSession vision = session(env, serialise(graphs::vision, "image"), threads, "image");
     try {
-      OrtSession text = session(env, graphs.text(), threads, "text");
+      OrtSession text = session(env, serialise(graphs::text, "text"), threads, "text");
       return new OrtTowers(env, vision, text, reader.config());
     } catch (CheckpointException | RuntimeException e) {
       closeQuietly(vision);
@@ -49,11 +49,25 @@ final class OrtTowers implements Towers {
     }
   }
 
+  /** Builds one tower's graph. */
+  private interface GraphSource {
+    byte[] build() throws CheckpointException;
+  }
+
+  private static byte[] serialise(GraphSource source, String tower) throws CheckpointException {
+    try {
+      return source.build();
+    } catch (IllegalStateException e) {
+      throw new OnnxUnavailableException(
+          "the " + tower + " tower is too large for an in-memory ONNX model: " + e.getMessage(), e);
+    }
+  }
+
   private static OrtEnvironment environment() throws CheckpointException {
     try {
       return OrtEnvironment.getEnvironment();
     } catch (RuntimeException | UnsatisfiedLinkError e) {
-      throw new CheckpointException(
+      throw new OnnxUnavailableException(
           "cannot start ONNX Runtime on this platform: " + e.getMessage(), e);
     }
   }
@@ -67,7 +81,7 @@ final class OrtTowers implements Towers {
       options.setIntraOpNumThreads(threads);
       return env.createSession(model, options);
     } catch (OrtException e) {
-      throw new CheckpointException(
+      throw new OnnxUnavailableException(
           "ONNX Runtime rejected the " + tower + " tower graph: " + e.getMessage(), e);
     }
   }
