@@ -3,10 +3,13 @@ package dev.glimpse.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.glimpse.core.bench.BenchEncoder;
 import dev.glimpse.core.bench.DecodeBenchmark;
 import dev.glimpse.core.bench.EncoderBenchmark;
 import dev.glimpse.core.bench.HeapBenchmark;
 import dev.glimpse.core.bench.IndexBenchmark;
+import dev.glimpse.core.bench.OrtPeerEncoder;
+import dev.glimpse.core.bench.PeerCheck;
 import dev.glimpse.core.clip.Backend;
 import dev.glimpse.core.clip.ClipCheckpoint;
 import dev.glimpse.core.clip.ClipModel;
@@ -97,6 +100,15 @@ final class BenchCommand implements Runnable {
                 + " only). Default: ${DEFAULT-VALUE}.")
     List<Backend> engines;
 
+    @Option(
+        names = "--peer",
+        paramLabel = "DIR",
+        description =
+            "Also measure ONNX Runtime (default session options) on a PyTorch export of the same"
+                + " weights (vision.onnx, text.onnx from scripts/peer/export_onnx.py); it becomes"
+                + " the baseline of the ratios.")
+    Path peer;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -110,6 +122,7 @@ final class BenchCommand implements Runnable {
       EncoderBenchmark.Result r;
       String summary;
       List<ClipModel> models = new ArrayList<>();
+      OrtPeerEncoder peerEncoder = null;
       try {
         for (Backend e : engines) {
           for (Precision p : precisions) {
@@ -120,9 +133,19 @@ final class BenchCommand implements Runnable {
           }
         }
         summary = models.get(0).config().summary();
+        List<BenchEncoder> encoders = new ArrayList<>();
+        if (peer != null) {
+          peerEncoder =
+              new OrtPeerEncoder(
+                  peer, models.get(0).tokenizer(), models.get(0).preprocess().cropSize());
+          err.println(PeerCheck.describe(peerEncoder, models.get(0)));
+          encoders.add(peerEncoder);
+        }
+        models.forEach(m -> encoders.add(BenchEncoder.of(m)));
         r =
             new EncoderBenchmark(
-                    models,
+                    encoders,
+                    models.get(0).preprocess().cropSize(),
                     settings,
                     line -> {
                       err.println(line);
@@ -130,11 +153,14 @@ final class BenchCommand implements Runnable {
                     })
                 .run();
       } finally {
+        if (peerEncoder != null) {
+          peerEncoder.close();
+        }
         for (ClipModel m : models) {
           m.close();
         }
       }
-      String base = r.images().get(0).precision();
+      String base = r.images().get(0).encoder();
       if (json) {
         printJson(out, summary, r);
       } else {
@@ -152,7 +178,7 @@ final class BenchCommand implements Runnable {
           out.printf(
               Locale.ROOT,
               "| %s | %d | %.1f | %.2fx |%n",
-              i.precision(),
+              i.encoder(),
               i.batch(),
               i.medianImagesPerSecond(),
               i.medianImagesPerSecond() / baseline);
@@ -165,7 +191,7 @@ final class BenchCommand implements Runnable {
           out.printf(
               Locale.ROOT,
               "| %s | %s | %d | %.2f | %.2f | %.2fx |%n",
-              t.precision(),
+              t.encoder(),
               t.name(),
               t.tokens(),
               t.p50Millis(),
@@ -179,7 +205,7 @@ final class BenchCommand implements Runnable {
 
     private static double imageBaseline(EncoderBenchmark.Result r, String base, int batch) {
       return r.images().stream()
-          .filter(i -> i.precision().equals(base) && i.batch() == batch)
+          .filter(i -> i.encoder().equals(base) && i.batch() == batch)
           .findFirst()
           .orElseThrow()
           .medianImagesPerSecond();
@@ -187,7 +213,7 @@ final class BenchCommand implements Runnable {
 
     private static double textBaseline(EncoderBenchmark.Result r, String base, String name) {
       return r.texts().stream()
-          .filter(t -> t.precision().equals(base) && t.name().equals(name))
+          .filter(t -> t.encoder().equals(base) && t.name().equals(name))
           .findFirst()
           .orElseThrow()
           .p50Millis();
@@ -204,7 +230,7 @@ final class BenchCommand implements Runnable {
       for (EncoderBenchmark.ImageResult i : r.images()) {
         images
             .addObject()
-            .put("precision", i.precision())
+            .put("encoder", i.encoder())
             .put("batch", i.batch())
             .put("imagesPerSecond", i.medianImagesPerSecond());
       }
@@ -212,7 +238,7 @@ final class BenchCommand implements Runnable {
       for (EncoderBenchmark.TextResult t : r.texts()) {
         texts
             .addObject()
-            .put("precision", t.precision())
+            .put("encoder", t.encoder())
             .put("query", t.name())
             .put("tokens", t.tokens())
             .put("p50Ms", t.p50Millis())

@@ -161,7 +161,7 @@ final class IndexCommand implements Callable<Integer> {
               loaded.commit(),
               model.dimension(),
               "clip(" + model.preprocess().cropSize() + ")",
-              "djl-pytorch fp32");
+              model.engineDescription());
       IndexConfig config =
           IndexConfig.forModel(manifest).withHnsw(hnswM, hnswBeam).withQuantization(quantization);
       IndexingSummary summary;

@@ -4,7 +4,6 @@ import dev.glimpse.core.clip.ClipModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -47,45 +46,43 @@ public final class EncoderBenchmark {
 
   /** Images per second of one model at one batch size: the median and every round. */
   public record ImageResult(
-      String precision, int batch, double medianImagesPerSecond, double[] rounds) {}
+      String encoder, int batch, double medianImagesPerSecond, double[] rounds) {}
 
   /** Latency of one model on one query in milliseconds. */
   public record TextResult(
-      String precision, String name, int tokens, double p50Millis, double p99Millis, int runs) {}
+      String encoder, String name, int tokens, double p50Millis, double p99Millis, int runs) {}
 
   /** Everything one run measured. */
   public record Result(List<ImageResult> images, List<TextResult> texts) {}
 
-  private final List<ClipModel> models;
+  private final List<BenchEncoder> models;
   private final Settings settings;
+  private final int size;
   private final Consumer<String> log;
 
   /** A benchmark of one model. */
   public EncoderBenchmark(ClipModel model, Settings settings, Consumer<String> log) {
-    this(List.of(model), settings, log);
+    this(List.of(BenchEncoder.of(model)), model.preprocess().cropSize(), settings, log);
   }
 
   /**
    * A benchmark of several models of the same checkpoint (e.g. one per precision), measured
    * interleaved so that drifting machine load hits all of them alike.
    */
-  public EncoderBenchmark(List<ClipModel> models, Settings settings, Consumer<String> log) {
+  public EncoderBenchmark(
+      List<BenchEncoder> models, int imageSize, Settings settings, Consumer<String> log) {
     if (models.isEmpty()) {
       throw new IllegalArgumentException("no models to benchmark");
     }
     this.models = List.copyOf(models);
+    this.size = imageSize;
     this.settings = settings;
     this.log = log;
-  }
-
-  private static String label(ClipModel m) {
-    return m.backend().label() + " " + m.precision().name().toLowerCase(Locale.ROOT);
   }
 
   /** Runs the benchmark. */
   public Result run() {
     int[] batches = settings.batchSizes();
-    int size = models.get(0).preprocess().cropSize();
     SplittableRandom random = new SplittableRandom(settings.seed());
     float[][] inputs = new float[batches.length][];
     for (int i = 0; i < batches.length; i++) {
@@ -93,7 +90,7 @@ public final class EncoderBenchmark {
       for (int k = 0; k < inputs[i].length; k++) {
         inputs[i][k] = (float) random.nextGaussian();
       }
-      for (ClipModel m : models) {
+      for (BenchEncoder m : models) {
         m.encodeImages(inputs[i], batches[i]); // warm-up
       }
     }
@@ -115,7 +112,7 @@ public final class EncoderBenchmark {
     for (int m = 0; m < models.size(); m++) {
       for (int i = 0; i < batches.length; i++) {
         double[] cell = rates[m * batches.length + i];
-        images.add(new ImageResult(label(models.get(m)), batches[i], median(cell), cell));
+        images.add(new ImageResult(models.get(m).label(), batches[i], median(cell), cell));
       }
     }
     List<TextResult> texts = new ArrayList<>();
@@ -126,23 +123,17 @@ public final class EncoderBenchmark {
 
   /** One query on every model, runs interleaved across models. */
   private List<TextResult> text(String name, String query) {
-    long[] ids = models.get(0).tokenizer().encode(query);
-    int tokens = 0;
-    for (int i = 0; i < ids.length; i++) {
-      if (ids[i] != 0) {
-        tokens = i + 1;
-      }
-    }
+    int tokens = models.get(0).tokens(query);
     for (int i = 0; i < 5; i++) {
-      for (ClipModel m : models) {
-        m.encodeTexts(List.of(query));
+      for (BenchEncoder m : models) {
+        m.encodeText(query);
       }
     }
     double[][] ms = new double[models.size()][settings.textRuns()];
     for (int i = 0; i < settings.textRuns(); i++) {
       for (int m = 0; m < models.size(); m++) {
         long t0 = System.nanoTime();
-        models.get(m).encodeTexts(List.of(query));
+        models.get(m).encodeText(query);
         ms[m][i] = (System.nanoTime() - t0) / 1e6;
       }
     }
@@ -151,7 +142,7 @@ public final class EncoderBenchmark {
       Arrays.sort(ms[m]);
       out.add(
           new TextResult(
-              label(models.get(m)),
+              models.get(m).label(),
               name,
               tokens,
               percentile(ms[m], 50),

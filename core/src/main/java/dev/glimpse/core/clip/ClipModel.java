@@ -126,6 +126,12 @@ public final class ClipModel implements AutoCloseable {
     return towers.backend();
   }
 
+  /** Engine and precision in words, e.g. {@code onnxruntime fp32}, for manifests and logs. */
+  public String engineDescription() {
+    String engine = backend() == Backend.ONNX ? "onnxruntime" : "djl-pytorch";
+    return engine + " " + precision.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** The precision the encoders run in: {@link Precision#FP32} or {@link Precision#BF16}. */
   public Precision precision() {
     return precision;
