@@ -126,7 +126,8 @@ final class BenchCommand implements Runnable {
       try {
         for (Backend e : engines) {
           for (Precision p : precisions) {
-            if (e == Backend.ONNX && p == Precision.BF16) {
+            if ((e == Backend.ONNX && p == Precision.BF16)
+                || (e == Backend.TORCH && p == Precision.INT8)) {
               continue;
             }
             models.add(ClipModel.load(ClipCheckpoint.open(dir), new ClipOptions(p).withBackend(e)));

@@ -53,17 +53,21 @@ public final class ClipModel implements AutoCloseable {
     Backend backend = EngineChoice.resolve(options, checkpoint.config());
     ClipModel model;
     try {
-      model = loadFp32(checkpoint, backend, options.threads());
+      model = loadFp32(checkpoint, backend, options);
     } catch (OnnxUnavailableException e) {
       if (options.backend() != Backend.AUTO) {
         throw e;
       }
       LOG.info("engine auto: torch, because {}", e.getMessage());
       backend = Backend.TORCH;
-      model = loadFp32(checkpoint, backend, options.threads());
+      model = loadFp32(checkpoint, backend, options);
     }
     if (backend == Backend.ONNX || options.precision() == Precision.FP32) {
       return model;
+    }
+    if (options.precision() == Precision.INT8) {
+      model.close();
+      throw new CheckpointException("int8 runs on the onnx engine only, which cannot run here");
     }
     try {
       return FastModels.upgrade(model, options.precision());
@@ -89,7 +93,7 @@ public final class ClipModel implements AutoCloseable {
     throw new IllegalStateException("the bf16 text path runs on the torch engine only");
   }
 
-  private static ClipModel loadFp32(ClipCheckpoint checkpoint, Backend backend, int threads)
+  private static ClipModel loadFp32(ClipCheckpoint checkpoint, Backend backend, ClipOptions options)
       throws CheckpointException {
     ClipTokenizer tokenizer = null;
     try (WeightStore store = checkpoint.openWeights()) {
@@ -100,9 +104,13 @@ public final class ClipModel implements AutoCloseable {
           checkpoint.tokenizer().isPresent()
               ? ClipTokenizer.fromFile(checkpoint.tokenizer().get(), context)
               : ClipTokenizer.bundled(context);
+      boolean int8 = backend == Backend.ONNX && options.precision() == Precision.INT8;
       Towers towers =
-          backend == Backend.ONNX ? OrtTowers.load(reader, threads) : TorchTowers.load(reader);
-      return new ClipModel(checkpoint, towers, tokenizer, scale, Precision.FP32);
+          backend == Backend.ONNX
+              ? OrtTowers.load(reader, options.threads(), options.precision())
+              : TorchTowers.load(reader);
+      return new ClipModel(
+          checkpoint, towers, tokenizer, scale, int8 ? Precision.INT8 : Precision.FP32);
     } catch (CheckpointException | RuntimeException e) {
       if (tokenizer != null) {
         tokenizer.close();

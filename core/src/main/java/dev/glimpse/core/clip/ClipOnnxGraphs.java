@@ -34,12 +34,21 @@ final class ClipOnnxGraphs {
   static final String POOL_INDEX = "pool_index";
   static final String TEXT_FEATURES = "text_features";
 
+  /** Block length along the input dimension of 8-bit quantized weights. */
+  static final int QUANT_BLOCK = 32;
+
   private final WeightReader reader;
   private final ClipConfig config;
+  private final boolean int8;
 
-  ClipOnnxGraphs(WeightReader reader) {
+  /**
+   * @param int8 block-quantize the transformer's linear weights to 8 bits and run them as ONNX
+   *     Runtime's {@code MatMulNBits} with int8 compute; otherwise every op is float32
+   */
+  ClipOnnxGraphs(WeightReader reader, boolean int8) {
     this.reader = reader;
     this.config = reader.config();
+    this.int8 = int8;
   }
 
   /** The serialised image-tower model. */
@@ -155,7 +164,7 @@ final class ClipOnnxGraphs {
     return h;
   }
 
-  private static String block(
+  private String block(
       OnnxGraph g, String x, WeightReader.Block b, String name, TransformerConfig c, String mask) {
     int w = c.width();
     int heads = c.heads();
@@ -226,9 +235,54 @@ final class ClipOnnxGraphs {
   }
 
   /** {@code x @ weight^T + bias} for a canonical {@code [out, in]} weight. */
-  private static String linear(
+  private String linear(
       OnnxGraph g, String x, String name, float[] weight, float[] bias, int out, int in) {
+    if (int8 && in % QUANT_BLOCK == 0) {
+      return quantizedLinear(g, x, name, weight, bias, out, in);
+    }
     String wt = g.weight(name + ".weight_t", WeightReader.transpose(weight, out, in), in, out);
     return g.op("Add", g.op("MatMul", x, wt), g.weight(name + ".bias", bias, out));
+  }
+
+  /**
+   * {@code MatMulNBits} with 8-bit weights: per output row, blocks of {@value #QUANT_BLOCK} inputs
+   * share one float scale ({@code max |w| / 127}, zero point 128); accuracy level 4 quantizes the
+   * activations per block too and multiplies in int8 (VNNI where the CPU has it).
+   */
+  private static String quantizedLinear(
+      OnnxGraph g, String x, String name, float[] weight, float[] bias, int out, int in) {
+    int blocks = in / QUANT_BLOCK;
+    byte[] q = new byte[out * in];
+    float[] scales = new float[out * blocks];
+    for (int n = 0; n < out; n++) {
+      for (int blk = 0; blk < blocks; blk++) {
+        int base = n * in + blk * QUANT_BLOCK;
+        float max = 0;
+        for (int i = 0; i < QUANT_BLOCK; i++) {
+          max = Math.max(max, Math.abs(weight[base + i]));
+        }
+        float scale = max == 0 ? 1f : max / 127f;
+        scales[n * blocks + blk] = scale;
+        for (int i = 0; i < QUANT_BLOCK; i++) {
+          int v = Math.round(weight[base + i] / scale) + 128;
+          q[base + i] = (byte) Math.max(1, Math.min(255, v));
+        }
+      }
+    }
+    String b = g.bytes(name + ".weight_q8", q, out, blocks, QUANT_BLOCK);
+    String s = g.weight(name + ".scales", scales, (long) out * blocks);
+    String y =
+        g.msOp(
+            "MatMulNBits",
+            List.of(
+                new IntAttr("K", in),
+                new IntAttr("N", out),
+                new IntAttr("bits", 8),
+                new IntAttr("block_size", QUANT_BLOCK),
+                new IntAttr("accuracy_level", 4)),
+            x,
+            b,
+            s);
+    return g.op("Add", y, g.weight(name + ".bias", bias, out));
   }
 }

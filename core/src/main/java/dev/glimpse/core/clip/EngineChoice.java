@@ -35,7 +35,13 @@ final class EngineChoice {
   /** The concrete engine for these options and this model geometry. */
   static Backend resolve(ClipOptions options, ClipConfig config) throws CheckpointException {
     return switch (options.backend()) {
-      case TORCH -> Backend.TORCH;
+      case TORCH -> {
+        if (options.precision() == Precision.INT8) {
+          throw new CheckpointException(
+              "int8 runs on the onnx engine only; use --engine onnx or auto");
+        }
+        yield Backend.TORCH;
+      }
       case ONNX -> {
         if (options.precision() == Precision.BF16) {
           throw new CheckpointException(
@@ -46,6 +52,9 @@ final class EngineChoice {
       case AUTO -> {
         if (options.precision() == Precision.BF16) {
           yield Backend.TORCH;
+        }
+        if (options.precision() == Precision.INT8) {
+          yield Backend.ONNX;
         }
         TransformerConfig t = config.text().transformer();
         String why =

@@ -36,9 +36,10 @@ final class OrtTowers implements Towers {
    * @param threads intra-op threads per session; 0 lets ONNX Runtime choose (one per core)
    * @throws CheckpointException if ONNX Runtime cannot start here or rejects a graph
    */
-  static OrtTowers load(WeightReader reader, int threads) throws CheckpointException {
+  static OrtTowers load(WeightReader reader, int threads, Precision precision)
+      throws CheckpointException {
     OrtEnvironment env = environment();
-    ClipOnnxGraphs graphs = new ClipOnnxGraphs(reader);
+    ClipOnnxGraphs graphs = new ClipOnnxGraphs(reader, precision == Precision.INT8);
     OrtSession vision = session(env, serialise(graphs::vision, "image"), threads, "image");
     try {
       OrtSession text = session(env, serialise(graphs::text, "text"), threads, "text");

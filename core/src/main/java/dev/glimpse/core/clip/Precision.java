@@ -20,5 +20,13 @@ public enum Precision {
    * model passes (cosine of a test query's fp32 and bf16 embeddings at least 0.9995) and bf16
    * answers that query at least 10% faster than fp32 on this machine; otherwise {@link #FP32}.
    */
-  AUTO
+  AUTO,
+  /**
+   * Opt-in, ONNX engine only: the transformers' linear weights quantized to 8 bits in blocks of 32
+   * inputs with one float scale each, multiplied in int8 with block-quantized activations (ONNX
+   * Runtime's {@code MatMulNBits}, VNNI on CPUs that have it). Attention, LayerNorm, softmax,
+   * embeddings and projections stay float32. Off by default: its effect on retrieval quality cannot
+   * be proven with random weights; see {@code docs/benchmarks.md} for the embedding error.
+   */
+  INT8
 }

@@ -20,6 +20,7 @@ public final class OnnxGraph {
 
   // TensorProto.DataType
   private static final int FLOAT = 1;
+  private static final int UINT8 = 2;
   private static final int INT64 = 7;
 
   // AttributeProto.AttributeType
@@ -35,6 +36,10 @@ public final class OnnxGraph {
   private final List<ProtoMessage> outputs = new ArrayList<>();
   private final Set<String> names = new HashSet<>();
   private int counter;
+  private boolean usesMsDomain;
+
+  /** ONNX Runtime's contrib operator domain. */
+  public static final String MS_DOMAIN = "com.microsoft";
 
   /**
    * @param name the graph's name
@@ -85,6 +90,15 @@ public final class OnnxGraph {
     return weight;
   }
 
+  /** A uint8 initializer (quantized weights). */
+  public String bytes(String weight, byte[] data, long... dims) {
+    checkCount(data.length, dims);
+    ProtoMessage t = tensorHeader(declare(weight), UINT8, dims);
+    t.bytes(9, data);
+    initializers.add(t);
+    return weight;
+  }
+
   /** A float32 scalar constant. */
   public String scalar(float value) {
     return weight(fresh("const"), new float[] {value});
@@ -122,6 +136,16 @@ public final class OnnxGraph {
     return op(type, List.of(), in);
   }
 
+  /** A node of ONNX Runtime's contrib domain {@value #MS_DOMAIN}, with one output. */
+  public String msOp(String type, List<Attr> attrs, String... in) {
+    usesMsDomain = true;
+    String output = declare(fresh(type.toLowerCase(java.util.Locale.ROOT)));
+    ProtoMessage n = node(type, attrs, in, new String[] {output});
+    n.string(7, MS_DOMAIN);
+    nodes.add(n);
+    return output;
+  }
+
   /** A node with several outputs; returns their names. */
   public String[] multiOp(String type, List<Attr> attrs, int outputCount, String... in) {
     String[] out = new String[outputCount];
@@ -152,6 +176,9 @@ public final class OnnxGraph {
             .string(2, "glimpse")
             .message(7, graph)
             .message(8, opsetId);
+    if (usesMsDomain) {
+      model.message(8, new ProtoMessage().string(1, MS_DOMAIN).varint(2, 1));
+    }
     return model.toByteArray();
   }
 
