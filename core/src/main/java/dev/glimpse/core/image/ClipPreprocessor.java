@@ -106,10 +106,16 @@ public final class ClipPreprocessor {
       throw new IndexOutOfBoundsException(
           "need " + length + " floats at offset " + offset + " in an array of " + out.length);
     }
-    CropGeometry geometry = geometry(image);
-    DecodedImage resized =
-        PillowResampler.resize(image, geometry.resizedWidth(), geometry.resizedHeight());
-    writeNormalized(resized, geometry, out, offset);
+    CropGeometry g = geometry(image);
+    // Only the part of the resized image inside the crop is computed (the same values).
+    int left = Math.max(g.cropLeft(), 0);
+    int top = Math.max(g.cropTop(), 0);
+    int right = Math.min(g.cropLeft() + g.cropSize(), g.resizedWidth());
+    int bottom = Math.min(g.cropTop() + g.cropSize(), g.resizedHeight());
+    DecodedImage region =
+        PillowResampler.resizeRegion(
+            image, g.resizedWidth(), g.resizedHeight(), left, top, right - left, bottom - top);
+    writeNormalized(region, left - g.cropLeft(), top - g.cropTop(), g.cropSize(), out, offset);
   }
 
   /**
@@ -122,29 +128,32 @@ public final class ClipPreprocessor {
     return CropGeometry.of(image.width(), image.height(), config);
   }
 
-  private void writeNormalized(DecodedImage resized, CropGeometry g, float[] out, int offset) {
-    int crop = g.cropSize();
+  /**
+   * Writes the crop, CHW: the region's pixels at ({@code x0}, {@code y0}) in the crop, the padding
+   * around them (where the crop is larger than the resized image) as zeros before normalisation.
+   */
+  private void writeNormalized(
+      DecodedImage region, int x0, int y0, int crop, float[] out, int offset) {
     int plane = crop * crop;
-    int channels = resized.channels();
-    byte[] samples = resized.samples();
+    int channels = region.channels();
+    int width = region.width();
+    int height = region.height();
+    byte[] samples = region.samples();
+    float[] normalized = new float[256];
     for (int c = 0; c < 3; c++) {
       float mean = config.meanAt(c);
       float std = config.stdAt(c);
+      for (int v = 0; v < 256; v++) {
+        normalized[v] = (v / 255f - mean) / std;
+      }
       int sourceChannel = channels == 1 ? 0 : c;
-      float padded = (0f - mean) / std;
       int planeStart = offset + c * plane;
-      for (int y = 0; y < crop; y++) {
-        int sy = y + g.cropTop();
-        for (int x = 0; x < crop; x++) {
-          int sx = x + g.cropLeft();
-          float value;
-          if (sx < 0 || sy < 0 || sx >= resized.width() || sy >= resized.height()) {
-            value = padded;
-          } else {
-            int sample = samples[(sy * resized.width() + sx) * channels + sourceChannel] & 0xFF;
-            value = (sample / 255f - mean) / std;
-          }
-          out[planeStart + y * crop + x] = value;
+      java.util.Arrays.fill(out, planeStart, planeStart + plane, (0f - mean) / std);
+      for (int y = 0; y < height; y++) {
+        int o = planeStart + (y + y0) * crop + x0;
+        int s = y * width * channels + sourceChannel;
+        for (int x = 0; x < width; x++, s += channels) {
+          out[o + x] = normalized[samples[s] & 0xFF];
         }
       }
     }

@@ -116,10 +116,12 @@ public final class ImageDecoder {
    *
    * <p>Baseline and progressive RGB or grey JPEGs are decoded with libjpeg-turbo's DCT scaling
    * (1/2, 1/4 or 1/8, like Pillow's {@code Image.draft()}), which skips most of the inverse DCT,
-   * colour conversion and upsampling work. Other formats, CMYK/YCCK JPEGs, JPEGs without an end
-   * marker (truncated) or that libjpeg warns about (corrupt data; libjpeg prints one line to
-   * standard error for those), and machines without the native library take {@link #decode(byte[],
-   * String)}. The pixel limit and EXIF orientation apply as there.
+   * colour conversion and upsampling work. At 1/8, progressive files are first stripped of the AC
+   * scans that such a decode ignores ({@link ProgressiveScanPruner}; same pixels). Other formats,
+   * CMYK/YCCK JPEGs, JPEGs without an end marker (truncated) or that libjpeg warns about (corrupt
+   * data; libjpeg prints one line to standard error for those), and machines without the native
+   * library take {@link #decode(byte[], String)}. The pixel limit and EXIF orientation apply as
+   * there.
    *
    * <p><b>Not bit-exact to the reference:</b> Pillow's CLIP transform does not call {@code
    * draft()}, so a {@link ClipPreprocessor} fed from this method differs slightly from the golden
@@ -173,6 +175,15 @@ public final class ImageDecoder {
     checkSize(width, height, name);
     int reduction = DctScaledJpegDecoder.reductionFor(Math.min(width, height), minShortSide);
     try {
+      if (reduction == 8) {
+        // Progressive files: the AC scans that a 1/8 decode ignores need not be decoded.
+        Optional<byte[]> pruned = ProgressiveScanPruner.forEighthScale(bytes);
+        Optional<DecodedImage> image =
+            pruned.flatMap(p -> DctScaledJpegDecoder.decode(p, reduction));
+        if (image.isPresent()) {
+          return image;
+        }
+      }
       return DctScaledJpegDecoder.decode(bytes, reduction);
     } catch (OutOfMemoryError e) {
       throw tooLargeForMemory(name, e);

@@ -9,7 +9,8 @@ package dev.glimpse.core.image;
  *   <li>Keys cubic convolution with {@code a = -0.5} and support 2; when shrinking, the support is
  *       widened by the scale factor (antialiasing);
  *   <li>separable: a horizontal pass over only the source rows the vertical pass needs, then a
- *       vertical pass; a pass whose dimension does not change is skipped;
+ *       vertical pass; a pass whose dimension does not change is skipped; {@link #resizeRegion}
+ *       computes only the pixels of a rectangle of the result (e.g. the CLIP centre crop);
  *   <li>weights normalised to sum 1, then converted to 22-bit fixed point (rounded away from zero);
  *       each pass rounds and clamps its results to 0..255;
  *   <li>RGBA images are resized premultiplied (Pillow's RGBA to RGBa, resize, RGBa to RGBA).
@@ -43,37 +44,116 @@ public final class PillowResampler {
     if (width == image.width() && height == image.height()) {
       return image;
     }
-    boolean premultiply = image.mode() == PixelMode.RGBA;
+    return resizeRegion(image, width, height, 0, 0, width, height);
+  }
+
+  /**
+   * Returns one rectangle of what {@link #resize} would give, computing only its pixels: each
+   * output pixel depends on the source alone, so the values are the same as resizing the whole
+   * image and cropping it (a centre crop drops a quarter to a third of a photo's resized pixels).
+   *
+   * @param image the source image, in any {@link PixelMode}
+   * @param width target width of the whole resized image, positive
+   * @param height target height of the whole resized image, positive
+   * @param left left edge of the rectangle in the resized image, at least 0
+   * @param top top edge of the rectangle, at least 0
+   * @param regionWidth width of the rectangle, positive, with {@code left + regionWidth <= width}
+   * @param regionHeight height of the rectangle, positive, with {@code top + regionHeight <=
+   *     height}
+   * @return a new image of the same mode and of the rectangle's size
+   */
+  public static DecodedImage resizeRegion(
+      DecodedImage image,
+      int width,
+      int height,
+      int left,
+      int top,
+      int regionWidth,
+      int regionHeight) {
+    if (width <= 0 || height <= 0) {
+      throw new IllegalArgumentException(
+          "target size must be positive, got " + width + "x" + height);
+    }
+    if (left < 0
+        || top < 0
+        || regionWidth <= 0
+        || regionHeight <= 0
+        || left > width - regionWidth
+        || top > height - regionHeight) {
+      throw new IllegalArgumentException(
+          "region "
+              + regionWidth
+              + "x"
+              + regionHeight
+              + " at ("
+              + left
+              + ", "
+              + top
+              + ") is not inside "
+              + width
+              + "x"
+              + height);
+    }
+    // Like Pillow, an image already at the target size is not resized, so RGBA is not
+    // premultiplied either (that would lose the colour of transparent pixels).
+    boolean premultiply =
+        image.mode() == PixelMode.RGBA && (width != image.width() || height != image.height());
     byte[] samples = premultiply ? Premultiplied.premultiply(image.samples()) : image.samples();
-    byte[] resized =
-        resample(samples, image.width(), image.height(), image.channels(), width, height);
+    Region region = new Region(width, height, left, top, regionWidth, regionHeight);
+    byte[] resized = resample(samples, image.width(), image.height(), image.channels(), region);
     if (premultiply) {
       Premultiplied.unpremultiplyInPlace(resized);
     }
-    return new DecodedImage(width, height, image.mode(), resized);
+    return new DecodedImage(regionWidth, regionHeight, image.mode(), resized);
   }
 
-  private static byte[] resample(
-      byte[] in, int inWidth, int inHeight, int channels, int outWidth, int outHeight) {
-    boolean needHorizontal = outWidth != inWidth;
-    boolean needVertical = outHeight != inHeight;
-    Coefficients vertical = Coefficients.bicubic(inHeight, outHeight);
-    int firstRow = vertical.first(0);
-    int lastRow = vertical.first(outHeight - 1) + vertical.count(outHeight - 1);
+  /** The rectangle [left, left + width) x [top, top + height) of a resized image outW x outH. */
+  private record Region(int outWidth, int outHeight, int left, int top, int width, int height) {}
 
-    byte[] current = in;
-    int currentWidth = inWidth;
-    int rowOffset = 0;
-    if (needHorizontal) {
-      Coefficients horizontal = Coefficients.bicubic(inWidth, outWidth);
-      current = horizontalPass(in, inWidth, channels, firstRow, lastRow, horizontal, outWidth);
-      currentWidth = outWidth;
-      rowOffset = firstRow;
-    }
+  private static byte[] resample(
+      byte[] in, int inWidth, int inHeight, int channels, Region region) {
+    boolean needHorizontal = region.outWidth() != inWidth;
+    boolean needVertical = region.outHeight() != inHeight;
+    Coefficients vertical =
+        needVertical ? Coefficients.bicubic(inHeight, region.outHeight()) : null;
+    int firstRow = region.top();
+    int lastRow = region.top() + region.height();
     if (needVertical) {
-      current = verticalPass(current, currentWidth, channels, rowOffset, vertical, outHeight);
+      int bottom = lastRow - 1;
+      firstRow = vertical.first(region.top());
+      lastRow = vertical.first(bottom) + vertical.count(bottom);
+    }
+    // The source rows the vertical pass reads (all rows of the region without one), with only the
+    // region's columns: resized horizontally, or copied where the width does not change.
+    byte[] current =
+        needHorizontal
+            ? horizontalPass(
+                in,
+                inWidth,
+                channels,
+                firstRow,
+                lastRow,
+                Coefficients.bicubic(inWidth, region.outWidth()),
+                region.left(),
+                region.width())
+            : columns(in, inWidth, channels, firstRow, lastRow, region.left(), region.width());
+    if (needVertical) {
+      current =
+          verticalPass(
+              current, region.width(), channels, firstRow, vertical, region.top(), region.height());
     }
     return current;
+  }
+
+  private static byte[] columns(
+      byte[] in, int inWidth, int channels, int firstRow, int lastRow, int left, int width) {
+    int rowLength = width * channels;
+    byte[] out = new byte[(lastRow - firstRow) * rowLength];
+    for (int row = firstRow; row < lastRow; row++) {
+      System.arraycopy(
+          in, (row * inWidth + left) * channels, out, (row - firstRow) * rowLength, rowLength);
+    }
+    return out;
   }
 
   private static byte[] horizontalPass(
@@ -83,6 +163,7 @@ public final class PillowResampler {
       int firstRow,
       int lastRow,
       Coefficients coefficients,
+      int left,
       int outWidth) {
     int rows = lastRow - firstRow;
     byte[] out = new byte[rows * outWidth * channels];
@@ -92,11 +173,12 @@ public final class PillowResampler {
     for (int row = 0; row < rows; row++) {
       int inRowStart = (row + firstRow) * inWidth * channels;
       int outRowStart = row * outWidth * channels;
-      for (int xx = 0; xx < outWidth; xx++) {
+      for (int i = 0; i < outWidth; i++) {
+        int xx = left + i;
         int first = inRowStart + coefficients.first(xx) * channels;
         int count = coefficients.count(xx);
         int w0 = coefficients.weightStart(xx);
-        int o = outRowStart + xx * channels;
+        int o = outRowStart + i * channels;
         if (channels == 3) {
           int s0 = HALF;
           int s1 = HALF;
@@ -125,14 +207,21 @@ public final class PillowResampler {
   }
 
   private static byte[] verticalPass(
-      byte[] in, int width, int channels, int rowOffset, Coefficients coefficients, int outHeight) {
+      byte[] in,
+      int width,
+      int channels,
+      int rowOffset,
+      Coefficients coefficients,
+      int top,
+      int outHeight) {
     int rowLength = width * channels;
     byte[] out = new byte[outHeight * rowLength];
     int[] sums = new int[rowLength];
     int[] weights = coefficients.weights;
     // Row by row over the contributing source rows: sequential memory access that the JIT
     // vectorises; integer sums make the result identical to a per-sample loop.
-    for (int yy = 0; yy < outHeight; yy++) {
+    for (int row = 0; row < outHeight; row++) {
+      int yy = top + row;
       int first = coefficients.first(yy) - rowOffset;
       int count = coefficients.count(yy);
       int w0 = coefficients.weightStart(yy);
@@ -144,7 +233,7 @@ public final class PillowResampler {
           sums[i] += (in[src + i] & 0xFF) * w;
         }
       }
-      int outRowStart = yy * rowLength;
+      int outRowStart = row * rowLength;
       for (int i = 0; i < rowLength; i++) {
         out[outRowStart + i] = clip8(sums[i]);
       }

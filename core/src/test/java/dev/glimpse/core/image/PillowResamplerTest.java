@@ -56,4 +56,50 @@ class PillowResamplerTest {
     // Symmetric step: the two outputs mirror each other around 127.5.
     assertEquals(255, resized.sample(0, 0, 0) + resized.sample(1, 0, 0));
   }
+
+  @Test
+  void regionIsTheSameAsTheCropOfTheWholeResize() {
+    java.util.Random random = new java.util.Random(7);
+    for (PixelMode mode : PixelMode.values()) {
+      byte[] samples = new byte[97 * 61 * mode.channels()];
+      random.nextBytes(samples);
+      DecodedImage image = new DecodedImage(97, 61, mode, samples);
+      // shrink both ways, shrink one way only (the other pass is skipped), enlarge
+      for (int[] size : new int[][] {{40, 25}, {97, 30}, {33, 61}, {150, 90}}) {
+        DecodedImage whole = PillowResampler.resize(image, size[0], size[1]);
+        for (int[] r : new int[][] {{0, 0, size[0], size[1]}, {3, 2, 20, 11}, {7, 0, 25, 4}}) {
+          DecodedImage region =
+              PillowResampler.resizeRegion(image, size[0], size[1], r[0], r[1], r[2], r[3]);
+          assertEquals(r[2], region.width());
+          assertEquals(r[3], region.height());
+          for (int y = 0; y < r[3]; y++) {
+            for (int x = 0; x < r[2]; x++) {
+              for (int c = 0; c < mode.channels(); c++) {
+                assertEquals(
+                    whole.sample(x + r[0], y + r[1], c),
+                    region.sample(x, y, c),
+                    mode + " " + Arrays.toString(size) + " " + Arrays.toString(r));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void regionOfAnImageAlreadyAtTheTargetSizeKeepsTheColourOfTransparentPixels() {
+    byte[] samples = {(byte) 255, 0, 102, 0, 1, 2, 3, 4};
+    DecodedImage image = new DecodedImage(2, 1, PixelMode.RGBA, samples);
+    DecodedImage region = PillowResampler.resizeRegion(image, 2, 1, 0, 0, 1, 1);
+    assertArrayEquals(new byte[] {(byte) 255, 0, 102, 0}, region.samples());
+  }
+
+  @Test
+  void regionOutsideTheResizedImageIsRefused() {
+    DecodedImage image = new DecodedImage(10, 10, PixelMode.L, new byte[100]);
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () -> PillowResampler.resizeRegion(image, 5, 5, 1, 0, 5, 5));
+  }
 }
