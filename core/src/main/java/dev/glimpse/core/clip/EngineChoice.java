@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * agree to float32 rounding (cosine at least {@value #MIN_COSINE}, max abs difference at most
  * {@value #MAX_ABS}). libtorch is the engine the golden tests pin to OpenAI's reference, so this
  * proves, on this machine's CPU and ONNX Runtime build, that the ONNX graphs compute the same
- * function. It costs about a second, once per activation and process.
+ * function. It costs about a second; a pass is remembered per process, and on disk (an empty marker
+ * file under {@code $XDG_CACHE_HOME/glimpse/engine-check}, else {@code
+ * ~/.cache/glimpse/engine-check}) per Glimpse and ONNX Runtime version, CPU model, activation and
+ * epsilon, so later commands skip it. A failure is never remembered.
  */
 final class EngineChoice {
   private static final Logger LOG = LoggerFactory.getLogger(EngineChoice.class);
@@ -60,7 +63,7 @@ final class EngineChoice {
         String why =
             FAILURES.computeIfAbsent(
                 t.activation() + "/" + t.layerNormEps(),
-                k -> selfCheck(t.activation(), t.layerNormEps()));
+                k -> rememberedSelfCheck(t.activation(), t.layerNormEps()));
         if (!why.isEmpty()) {
           LOG.info("engine auto: torch, because {}", why);
           yield Backend.TORCH;
@@ -69,6 +72,63 @@ final class EngineChoice {
         yield Backend.ONNX;
       }
     };
+  }
+
+  /** The self-check, skipped where a marker says it passed here before. */
+  private static String rememberedSelfCheck(Activation activation, float eps) {
+    Path marker = null;
+    try {
+      marker = markerFile(activation, eps);
+      if (Files.isRegularFile(marker)) {
+        return "";
+      }
+    } catch (IOException | RuntimeException | LinkageError e) {
+      LOG.debug("engine self-check marker unavailable", e);
+    }
+    String why = selfCheck(activation, eps);
+    if (why.isEmpty() && marker != null) {
+      try {
+        Files.createDirectories(marker.getParent());
+        Files.write(marker, new byte[0]);
+      } catch (IOException e) {
+        LOG.debug("cannot remember the engine self-check in {}", marker, e);
+      }
+    }
+    return why;
+  }
+
+  private static Path markerFile(Activation activation, float eps) throws IOException {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".cache");
+    String key =
+        String.join(
+            "|",
+            String.valueOf(EngineChoice.class.getPackage().getImplementationVersion()),
+            ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion(),
+            System.getProperty("os.arch"),
+            cpuModel(),
+            activation.name(),
+            Float.toString(eps));
+    return base.resolve("glimpse")
+        .resolve("engine-check")
+        .resolve(
+            dev.glimpse.core.index.ContentHash.of(
+                        key.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .substring(0, 32)
+                + ".ok");
+  }
+
+  private static String cpuModel() throws IOException {
+    Path cpuinfo = Path.of("/proc/cpuinfo");
+    if (!Files.isReadable(cpuinfo)) {
+      return "unknown";
+    }
+    try (Stream<String> lines = Files.lines(cpuinfo)) {
+      return lines.filter(l -> l.startsWith("model name")).findFirst().orElse("unknown");
+    }
   }
 
   /** Runs the self-check; the empty string when it passes, else why not. */
