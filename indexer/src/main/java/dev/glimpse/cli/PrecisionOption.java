@@ -10,11 +10,13 @@ import picocli.CommandLine.TypeConversionException;
 
 /** The {@code --precision} option of commands that run CLIP. */
 final class PrecisionOption {
-  static final String LABEL = "fp32|bf16|auto";
+  static final String LABEL = "fp32|bf16|int8|auto";
   static final String DESCRIPTION =
-      "Encoder precision: fp32 (exact), bf16 (text queries with bf16 weights in Java, meets"
-          + " the bf16 golden bounds), auto (bf16 where the CPU has 512-bit vectors, a self-check"
-          + " passes and it measures faster than fp32 here). Default: ${DEFAULT-VALUE}.";
+      "Encoder precision: fp32 (exact), int8 (onnx engine: 8-bit block-quantized linear"
+          + " layers, opt-in), bf16 (torch engine: text queries with bf16 weights in Java),"
+          + " auto (bf16 where the CPU has 512-bit vectors, a self-check passes and it measures"
+          + " faster than fp32 here). int8 and bf16 meet the bf16 golden bounds. Default:"
+          + " ${DEFAULT-VALUE}.";
 
   @Option(
       names = "--precision",
@@ -45,7 +47,7 @@ final class PrecisionOption {
         return Precision.valueOf(value.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(
-            "unknown precision '" + value + "': use fp32, bf16 or auto");
+            "unknown precision '" + value + "': use fp32, bf16, int8 or auto");
       }
     }
   }

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class EmbedCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,8 +54,13 @@ class EmbedCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"tiny-clip-openai", "tiny-clip-hf"})
-  void embeds_texts_and_images_in_input_order_matching_the_reference(String fixture)
+  @CsvSource({
+    "tiny-clip-openai, onnx",
+    "tiny-clip-hf, onnx",
+    "tiny-clip-openai, torch",
+    "tiny-clip-hf, torch"
+  })
+  void embeds_texts_and_images_in_input_order_matching_the_reference(String fixture, String engine)
       throws Exception {
     Path dir = Cli.fixture(fixture);
     JsonNode golden = JSON.readTree(dir.resolve("golden.json").toFile());
@@ -65,6 +70,8 @@ class EmbedCommandTest {
             "embed",
             "--model",
             dir.toString(),
+            "--engine",
+            engine,
             "--text",
             "a photo of a dog",
             "--image",
@@ -130,7 +137,30 @@ class EmbedCommandTest {
             "--text",
             "a dog");
     assertEquals(2, r.exitCode());
-    assertTrue(r.err().contains("use fp32, bf16 or auto"), r.err());
+    assertTrue(r.err().contains("use fp32, bf16, int8 or auto"), r.err());
+  }
+
+  @Test
+  void unknown_engine_is_a_usage_error_and_int8_needs_onnx() {
+    String model = Cli.fixture("tiny-clip-hf").toString();
+    Cli.Result r = Cli.run(env(), "embed", "--model", model, "--engine", "tpu", "--text", "a dog");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("use auto, onnx or torch"), r.err());
+    Cli.Result torchInt8 =
+        Cli.run(
+            env(),
+            "embed",
+            "--model",
+            model,
+            "--engine",
+            "torch",
+            "--precision",
+            "int8",
+            "--text",
+            "a dog");
+    assertEquals(1, torchInt8.exitCode());
+    assertTrue(torchInt8.err().contains("int8 runs on the onnx engine only"), torchInt8.err());
+    assertEquals(1, torchInt8.err().lines().count(), torchInt8.err());
   }
 
   @Test
