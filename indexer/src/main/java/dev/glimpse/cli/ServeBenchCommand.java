@@ -124,9 +124,11 @@ final class ServeBenchCommand implements Callable<Integer> {
   @Option(
       names = "--candidates",
       split = ",",
-      defaultValue = "100,400,1600",
+      defaultValue = "-1,0,100,1600",
       paramLabel = "N[,N...]",
-      description = "HNSW candidate counts for recall. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Search strategies for recall: HNSW candidate counts, 0 for the server's default, -1"
+              + " for a float exact scan. Default: ${DEFAULT-VALUE}.")
   int[] candidates;
 
   @Option(
@@ -257,8 +259,8 @@ final class ServeBenchCommand implements Callable<Integer> {
           err,
           String.format(
               Locale.ROOT,
-              "candidates %d: recall@10 %.4f (min %.1f), search p50 %.2f ms p99 %.2f ms",
-              p.minCandidates(),
+              "%s: recall@10 %.4f (min %.1f), search p50 %.2f ms p99 %.2f ms",
+              strategy(p.minCandidates()),
               p.meanRecall(),
               p.minRecall(),
               p.p50Millis(),
@@ -407,13 +409,13 @@ final class ServeBenchCommand implements Callable<Integer> {
         recall.vectors(),
         recall.queries());
     out.println(
-        "| HNSW candidates | mean recall@10 | min recall@10 | search p50 ms | search p99 ms |");
+        "| search strategy | mean recall@10 | min recall@10 | search p50 ms | search p99 ms |");
     out.println("|---|---|---|---|---|");
     for (RecallBenchmark.Point p : recall.points()) {
       out.printf(
           Locale.ROOT,
-          "| %d | %.4f | %.1f | %.2f | %.2f |%n",
-          p.minCandidates(),
+          "| %s | %.4f | %.1f | %.2f | %.2f |%n",
+          strategy(p.minCandidates()),
           p.meanRecall(),
           p.minRecall(),
           p.p50Millis(),
@@ -494,6 +496,15 @@ final class ServeBenchCommand implements Callable<Integer> {
           .put("searchP99Ms", p.p99Millis());
     }
     out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+  }
+
+  /** How a {@code --candidates} value searches. */
+  static String strategy(int candidates) {
+    return switch (candidates) {
+      case LuceneVectorStore.AUTO_STRATEGY -> "default (int8 exact scan + float rescoring)";
+      case LuceneVectorStore.FLOAT_EXACT_STRATEGY -> "float exact scan";
+      default -> "HNSW, " + candidates + " candidates";
+    };
   }
 
   /** The load averages from /proc/loadavg, or "unknown". */
