@@ -49,6 +49,8 @@ final class ServeBenchCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin BenchModelOptions benchModel = new BenchModelOptions();
 
+  @picocli.CommandLine.Mixin PrecisionOption precision = new PrecisionOption();
+
   @Option(
       names = "--index-dir",
       paramLabel = "DIR",
@@ -208,7 +210,7 @@ final class ServeBenchCommand implements Callable<Integer> {
     System.setProperty("java.awt.headless", "true");
     Path dir = benchModel.dir(err);
     String load = uptime();
-    try (ClipModel m = ClipModel.load(ClipCheckpoint.open(dir))) {
+    try (ClipModel m = ClipModel.load(ClipCheckpoint.open(dir), precision.clipOptions())) {
       ModelManifest manifest =
           new ModelManifest(
               dir.toString(),
@@ -378,7 +380,11 @@ final class ServeBenchCommand implements Callable<Integer> {
       List<Run> runs,
       String loadBefore,
       String loadAfter) {
-    out.println("model: " + m.config().summary());
+    out.println(
+        "model: "
+            + m.config().summary()
+            + "; text precision "
+            + m.precision().name().toLowerCase(Locale.ROOT));
     out.printf(
         Locale.ROOT,
         "index: %d images (%d real, synthetic %s), %d segment(s), HNSW M=%d beam=%d; %s%n",
@@ -478,6 +484,7 @@ final class ServeBenchCommand implements Callable<Integer> {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode root = mapper.createObjectNode();
     root.put("model", m.config().summary());
+    root.put("precision", m.precision().name().toLowerCase(Locale.ROOT));
     root.put("cpus", Runtime.getRuntime().availableProcessors());
     root.put("loadAverageBefore", loadBefore);
     root.put("loadAverageAfter", loadAfter);
