@@ -17,7 +17,6 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.util.Bits;
-import org.apache.lucene.util.VectorUtil;
 
 /**
  * Exact nearest neighbours in two steps: every live vector that passes the filter is scored with an
@@ -31,6 +30,8 @@ import org.apache.lucene.util.VectorUtil;
  * few-hundredth best score, so the result equals the float scan's (see docs/benchmarks.md).
  */
 final class QuantizedExactSearch {
+  private static final Int8Dot INT8 = Int8Dot.best();
+
   private QuantizedExactSearch() {}
 
   /**
@@ -76,6 +77,7 @@ final class QuantizedExactSearch {
       QuantizedSegment copy = segments.of(leaf.reader(), values);
       copies[l] = copy;
       float toFloat = 1f / (copy.scale() * queryScale);
+      byte[] bytes = copy.vectors();
       Bits live = leaf.reader().getLiveDocs();
       for (int ord = 0, n = copy.size(); ord < n; ord++) {
         int doc = copy.doc(ord);
@@ -91,7 +93,7 @@ final class QuantizedExactSearch {
           }
         }
         visited++;
-        best.offer(VectorUtil.dotProduct(q, copy.vector(ord)) * toFloat, l, ord);
+        best.offer(INT8.dot(q, bytes, copy.offset(ord)) * toFloat, l, ord);
       }
     }
     ScoreDoc[] rescored = new ScoreDoc[best.size()];

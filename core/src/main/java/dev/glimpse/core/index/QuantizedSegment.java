@@ -12,16 +12,23 @@ import org.apache.lucene.search.DocIdSetIterator;
  * product of two copies divided by both scales approximates the float dot product; candidates are
  * rescored with the floats afterwards ({@link QuantizedExactSearch}).
  *
+ * <p>The bytes of all vectors lie in one array, in ordinal order: a scan then reads memory
+ * sequentially, whatever the garbage collector does. (One small array per vector was as fast until
+ * a collection copied them: scattered in the old generation they made the scan 4x slower, bound by
+ * cache misses.)
+ *
  * <p>Immutable once built; a segment's vectors never change, so a copy stays valid for the life of
  * the segment.
  */
 final class QuantizedSegment {
-  private final byte[][] vectors;
+  private final byte[] vectors;
+  private final int dimension;
   private final int[] docs;
   private final float scale;
 
-  private QuantizedSegment(byte[][] vectors, int[] docs, float scale) {
+  private QuantizedSegment(byte[] vectors, int dimension, int[] docs, float scale) {
     this.vectors = vectors;
+    this.dimension = dimension;
     this.docs = docs;
     this.scale = scale;
   }
@@ -44,11 +51,21 @@ final class QuantizedSegment {
       maxAbs = Math.max(maxAbs, maxAbs(values.vectorValue(ord)));
     }
     float scale = scaleFor(maxAbs);
-    byte[][] vectors = new byte[n][];
-    for (int ord = 0; ord < n; ord++) {
-      vectors[ord] = quantize(values.vectorValue(ord), scale);
+    int dimension = values.dimension();
+    long bytes = (long) n * dimension;
+    if (bytes > Integer.MAX_VALUE - 16) {
+      throw new IllegalStateException(
+          "a segment of "
+              + n
+              + " vectors of dimension "
+              + dimension
+              + " is too large for an int8 copy in one array; search it through HNSW");
     }
-    return new QuantizedSegment(vectors, docs, scale);
+    byte[] vectors = new byte[(int) bytes];
+    for (int ord = 0; ord < n; ord++) {
+      quantize(values.vectorValue(ord), scale, vectors, ord * dimension);
+    }
+    return new QuantizedSegment(vectors, dimension, docs, scale);
   }
 
   /** The scale that maps {@code [-maxAbs, maxAbs]} onto {@code [-127, 127]}. */
@@ -68,10 +85,14 @@ final class QuantizedSegment {
   /** {@code round(x * scale)} for each component, clamped to {@code [-127, 127]}. */
   static byte[] quantize(float[] v, float scale) {
     byte[] out = new byte[v.length];
-    for (int i = 0; i < v.length; i++) {
-      out[i] = (byte) Math.max(-127, Math.min(127, Math.round(v[i] * scale)));
-    }
+    quantize(v, scale, out, 0);
     return out;
+  }
+
+  private static void quantize(float[] v, float scale, byte[] out, int offset) {
+    for (int i = 0; i < v.length; i++) {
+      out[offset + i] = (byte) Math.max(-127, Math.min(127, Math.round(v[i] * scale)));
+    }
   }
 
   /** Vectors in the segment. */
@@ -84,19 +105,18 @@ final class QuantizedSegment {
     return docs[ord];
   }
 
-  /** The int8 vector of an ordinal; shared, do not modify. */
-  byte[] vector(int ord) {
-    return vectors[ord];
+  /** Every vector's bytes, ordinal after ordinal; shared, do not modify. */
+  byte[] vectors() {
+    return vectors;
+  }
+
+  /** Where an ordinal's bytes start in {@link #vectors()}. */
+  int offset(int ord) {
+    return ord * dimension;
   }
 
   /** This segment's scale: a stored byte is {@code component * scale}. */
   float scale() {
     return scale;
-  }
-
-  /** Heap bytes the copy holds, roughly. */
-  long bytes() {
-    long perVector = vectors.length == 0 ? 0 : vectors[0].length + 16L + 8L + 4L;
-    return perVector * vectors.length;
   }
 }
