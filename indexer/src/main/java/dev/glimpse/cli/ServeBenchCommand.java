@@ -40,9 +40,10 @@ import picocli.CommandLine.Spec;
       "Throughput, latency and KNN recall of the search service on a large index.",
       "Builds (once) an index of --images images: real vectors for the photos of --photos and",
       "random unit vectors for the rest, made with the random-weight ViT-B/32 (or --model).",
-      "Then measures recall@10 of HNSW against exact search, and runs --clients concurrent",
-      "clients against 'GET /api/search' in-process: queries drawn from a pool (some repeat, so",
-      "the query cache helps) and all-distinct queries, each with text batching off and on."
+      "Then measures recall@10 of the search strategies against exact search, and runs",
+      "--clients concurrent clients against 'GET /api/search' in-process: queries drawn from a",
+      "pool (some repeat, so the query cache helps) and all-distinct queries, for each text",
+      "batch bound and load model (closed loop, or paced at a fixed offered rate)."
     })
 final class ServeBenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
