@@ -40,9 +40,10 @@ import picocli.CommandLine.Spec;
       "Throughput, latency and KNN recall of the search service on a large index.",
       "Builds (once) an index of --images images: real vectors for the photos of --photos and",
       "random unit vectors for the rest, made with the random-weight ViT-B/32 (or --model).",
-      "Then measures recall@10 of HNSW against exact search, and runs --clients concurrent",
-      "clients against 'GET /api/search' in-process: queries drawn from a pool (some repeat, so",
-      "the query cache helps) and all-distinct queries, each with text batching off and on."
+      "Then measures recall@10 of the search strategies against exact search, and runs",
+      "--clients concurrent clients against 'GET /api/search' in-process: queries drawn from a",
+      "pool (some repeat, so the query cache helps) and all-distinct queries, for each text",
+      "batch bound and load model (closed loop, or paced at a fixed offered rate)."
     })
 final class ServeBenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -126,9 +127,11 @@ final class ServeBenchCommand implements Callable<Integer> {
   @Option(
       names = "--candidates",
       split = ",",
-      defaultValue = "100,400,1600",
+      defaultValue = "-1,0,100,1600",
       paramLabel = "N[,N...]",
-      description = "HNSW candidate counts for recall. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Search strategies for recall: HNSW candidate counts, 0 for the server's default, -1"
+              + " for a float exact scan. Default: ${DEFAULT-VALUE}.")
   int[] candidates;
 
   @Option(
@@ -149,6 +152,19 @@ final class ServeBenchCommand implements Callable<Integer> {
           "Server text batch bounds to compare (0: no batching). Default: ${DEFAULT-VALUE}.")
   int[] batchSizes;
 
+  @Option(
+      names = "--rates",
+      split = ",",
+      defaultValue = "0",
+      paramLabel = "QPS[,QPS...]",
+      description = {
+        "Load models to run: 0 for a closed loop (each client sends its next query as soon as",
+        "the last answer arrived: saturation throughput), or a total offered rate in requests",
+        "per second, paced over the clients on a fixed schedule, latency measured from each",
+        "request's scheduled send time. Default: ${DEFAULT-VALUE}."
+      })
+  double[] rates;
+
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
@@ -156,6 +172,7 @@ final class ServeBenchCommand implements Callable<Integer> {
   record Run(
       String mode,
       int textBatchSize,
+      double rate,
       HttpLoadGenerator.Result load,
       SearchService.TextStats text,
       boolean queriesWrapped) {
@@ -178,6 +195,11 @@ final class ServeBenchCommand implements Callable<Integer> {
     for (String m : modes) {
       if (!m.equals("pool") && !m.equals("distinct") && !m.equals("none")) {
         throw new UsageException("--modes takes pool, distinct or none, got " + m);
+      }
+    }
+    for (double r : rates) {
+      if (!(r >= 0 && r <= 100_000)) {
+        throw new UsageException("--rates takes 0 (closed loop) or up to 100000 QPS, got " + r);
       }
     }
     if (images < 1 || clients < 1 || seconds < 1 || warmupSeconds < 0 || pool < 1) {
@@ -222,7 +244,9 @@ final class ServeBenchCommand implements Callable<Integer> {
             continue;
           }
           for (int batch : batchSizes) {
-            runs.add(loadRun(store, m, mode, batch, repeated, distinct, err));
+            for (double rate : rates) {
+              runs.add(loadRun(store, m, mode, batch, rate, repeated, distinct, err));
+            }
           }
         }
       }
@@ -260,8 +284,8 @@ final class ServeBenchCommand implements Callable<Integer> {
           err,
           String.format(
               Locale.ROOT,
-              "candidates %d: recall@10 %.4f (min %.1f), search p50 %.2f ms p99 %.2f ms",
-              p.minCandidates(),
+              "%s: recall@10 %.4f (min %.1f), search p50 %.2f ms p99 %.2f ms",
+              strategy(p.minCandidates()),
               p.meanRecall(),
               p.minRecall(),
               p.p50Millis(),
@@ -275,6 +299,7 @@ final class ServeBenchCommand implements Callable<Integer> {
       ClipModel m,
       String mode,
       int batch,
+      double rate,
       List<String> repeated,
       List<String> distinct,
       PrintWriter err)
@@ -301,32 +326,46 @@ final class ServeBenchCommand implements Callable<Integer> {
           err,
           String.format(
               Locale.ROOT,
-              "load: %s queries, text batch %d, %d clients, %d s warm-up + %d s ...",
+              "load: %s queries, text batch %d, %s, %d clients, %d s warm-up + %d s ...",
               mode,
               batch,
+              loadModel(rate),
               clients,
               warmupSeconds,
               seconds));
       HttpLoadGenerator.Result result =
           new HttpLoadGenerator(
-                  new HttpLoadGenerator.Settings(
-                      clients, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(seconds), 20))
+                  rate == 0
+                      ? HttpLoadGenerator.Settings.closedLoop(
+                          clients,
+                          Duration.ofSeconds(warmupSeconds),
+                          Duration.ofSeconds(seconds),
+                          20)
+                      : HttpLoadGenerator.Settings.paced(
+                          clients,
+                          Duration.ofSeconds(warmupSeconds),
+                          Duration.ofSeconds(seconds),
+                          20,
+                          rate))
               .run(
                   URI.create("http://127.0.0.1:" + app.port()),
                   source,
                   () -> before.set(service.textStats()),
                   5);
       Run run =
-          new Run(mode, batch, result, service.textStats().minus(before.get()), wraps.get() > 0);
+          new Run(
+              mode, batch, rate, result, service.textStats().minus(before.get()), wraps.get() > 0);
       log(
           err,
           String.format(
               Locale.ROOT,
-              "  %.1f QPS, p50 %.1f ms, p99 %.1f ms, %d errors, cache hits %.0f%%, mean batch %.2f",
+              "  %.1f QPS, p50 %.1f ms, p99 %.1f ms, %d errors, %d missed, cache hits %.0f%%,"
+                  + " mean batch %.2f",
               result.qps(),
               result.percentile(50),
               result.percentile(99),
               result.errors(),
+              result.missed(),
               run.hitRate() * 100,
               run.meanBatch()));
       return run;
@@ -343,7 +382,7 @@ final class ServeBenchCommand implements Callable<Integer> {
       List<Run> runs,
       String loadBefore,
       String loadAfter) {
-    out.println("model: " + m.config().summary());
+    out.println("model: " + m.config().summary() + "; engine " + m.backend().label());
     out.printf(
         Locale.ROOT,
         "index: %d images (%d real, synthetic %s), %d segment(s), HNSW M=%d beam=%d; %s%n",
@@ -374,17 +413,19 @@ final class ServeBenchCommand implements Callable<Integer> {
     out.println("load average: before " + loadBefore + "; after " + loadAfter);
     out.println();
     out.println(
-        "| queries | text batch | QPS | p50 ms | p90 ms | p99 ms | max ms | errors | requests"
-            + " | cache hits | encoder calls | mean batch | ms per encoder call |");
-    out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        "| queries | text batch | load | QPS | p50 ms | p90 ms | p99 ms | max ms | errors |"
+            + " requests | missed | cache hits | encoder calls | mean batch | ms per encoder call |");
+    out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (Run r : runs) {
       HttpLoadGenerator.Result l = r.load();
       out.printf(
           Locale.ROOT,
-          "| %s%s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d | %.1f%% | %d | %.2f | %.1f |%n",
+          "| %s%s | %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %.1f%% | %d | %.2f"
+              + " | %.1f |%n",
           r.mode(),
           r.queriesWrapped() ? " (wrapped)" : "",
           r.textBatchSize() == 0 ? "off" : "<= " + r.textBatchSize(),
+          loadModel(r.rate()),
           l.qps(),
           l.percentile(50),
           l.percentile(90),
@@ -392,6 +433,7 @@ final class ServeBenchCommand implements Callable<Integer> {
           l.maxMillis(),
           l.errors(),
           l.requests(),
+          l.missed(),
           r.hitRate() * 100,
           r.text().encoderCalls(),
           r.meanBatch(),
@@ -410,13 +452,13 @@ final class ServeBenchCommand implements Callable<Integer> {
         recall.vectors(),
         recall.queries());
     out.println(
-        "| HNSW candidates | mean recall@10 | min recall@10 | search p50 ms | search p99 ms |");
+        "| search strategy | mean recall@10 | min recall@10 | search p50 ms | search p99 ms |");
     out.println("|---|---|---|---|---|");
     for (RecallBenchmark.Point p : recall.points()) {
       out.printf(
           Locale.ROOT,
-          "| %d | %.4f | %.1f | %.2f | %.2f |%n",
-          p.minCandidates(),
+          "| %s | %.4f | %.1f | %.2f | %.2f |%n",
+          strategy(p.minCandidates()),
           p.meanRecall(),
           p.minRecall(),
           p.p50Millis(),
@@ -440,6 +482,7 @@ final class ServeBenchCommand implements Callable<Integer> {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode root = mapper.createObjectNode();
     root.put("model", m.config().summary());
+    root.put("engine", m.backend().label());
     root.put("cpus", Runtime.getRuntime().availableProcessors());
     root.put("loadAverageBefore", loadBefore);
     root.put("loadAverageAfter", loadAfter);
@@ -468,6 +511,11 @@ final class ServeBenchCommand implements Callable<Integer> {
       n.put("queries", r.mode());
       n.put("queriesWrapped", r.queriesWrapped());
       n.put("textBatchSize", r.textBatchSize());
+      n.put("load", r.rate() == 0 ? "closed loop" : "paced");
+      if (r.rate() > 0) {
+        n.put("offeredQps", r.rate());
+        n.put("missed", l.missed());
+      }
       n.put("qps", l.qps());
       n.put("p50Ms", l.percentile(50));
       n.put("p90Ms", l.percentile(90));
@@ -497,6 +545,22 @@ final class ServeBenchCommand implements Callable<Integer> {
           .put("searchP99Ms", p.p99Millis());
     }
     out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+  }
+
+  /** How a {@code --rates} value loads. */
+  static String loadModel(double rate) {
+    return rate == 0
+        ? "closed loop"
+        : String.format(Locale.ROOT, "paced %s/s", rate == Math.rint(rate) ? (long) rate : rate);
+  }
+
+  /** How a {@code --candidates} value searches. */
+  static String strategy(int candidates) {
+    return switch (candidates) {
+      case LuceneVectorStore.AUTO_STRATEGY -> "default (int8 exact scan + float rescoring)";
+      case LuceneVectorStore.FLOAT_EXACT_STRATEGY -> "float exact scan";
+      default -> "HNSW, " + candidates + " candidates";
+    };
   }
 
   /** The load averages from /proc/loadavg, or "unknown". */

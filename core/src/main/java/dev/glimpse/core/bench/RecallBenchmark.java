@@ -13,11 +13,14 @@ import java.util.function.Consumer;
 import org.apache.lucene.util.VectorUtil;
 
 /**
- * Recall@k of the store's HNSW search against exact (brute-force) search over every indexed vector,
- * at one or more HNSW candidate counts, with the search latency each count costs. Candidate counts
- * are interleaved per query so machine load hits them alike.
+ * Recall@k of the store's search strategies (the default, a float scan, HNSW at candidate counts)
+ * against exact (brute-force) search over every indexed vector, with the search latency each costs.
+ * Strategies are interleaved per query so machine load hits them alike; a few untimed searches per
+ * strategy come first.
  */
 public final class RecallBenchmark {
+  private static final int WARMUP_QUERIES = 10;
+
   /**
    * One candidate count.
    *
@@ -75,6 +78,12 @@ public final class RecallBenchmark {
             "read %d vectors back in %.1f s",
             vectors.size(),
             (System.nanoTime() - t0) / 1e9));
+    // Untimed warm-up: JIT, and the int8 copies the default strategy builds on first use.
+    for (int q = 0; q < Math.min(WARMUP_QUERIES, queries.size()); q++) {
+      for (int c : candidateCounts) {
+        store.search(queries.get(q), k, 0, SearchFilter.NONE, c);
+      }
+    }
     double[][] recall = new double[candidateCounts.length][queries.size()];
     double[][] millis = new double[candidateCounts.length][queries.size()];
     double[] exactMillis = new double[queries.size()];

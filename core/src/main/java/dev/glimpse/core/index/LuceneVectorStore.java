@@ -69,6 +69,18 @@ public final class LuceneVectorStore implements VectorStore {
   /** {@code minCandidates} value that lets the store choose exact or HNSW search. */
   public static final int AUTO_STRATEGY = 0;
 
+  /**
+   * {@code minCandidates} value for an exact scan over the float vectors, without the int8 first
+   * pass: the reference the default strategy is measured against.
+   */
+  public static final int FLOAT_EXACT_STRATEGY = -1;
+
+  /**
+   * The fewest int8 candidates an exact search rescores with the float vectors (at least twice
+   * {@code k + offset} are).
+   */
+  static final int MIN_RESCORED = 200;
+
   /** The fewest HNSW candidates a search explores, whatever {@code k} is (ef_search). */
   static final int MIN_CANDIDATES = 100;
 
@@ -81,6 +93,7 @@ public final class LuceneVectorStore implements VectorStore {
   private final PendingWrites pending = new PendingWrites();
   private final ReadWriteLock refreshLock = new ReentrantReadWriteLock();
   private final AtomicBoolean dirty = new AtomicBoolean();
+  private final QuantizedSegments quantized = new QuantizedSegments(IndexSchema.VECTOR);
   private volatile Map<String, String> lastRun;
 
   private LuceneVectorStore(
@@ -355,10 +368,12 @@ public final class LuceneVectorStore implements VectorStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Up to {@value #EXACT_LIMIT} indexed images the search is exact (every vector compared, SIMD
-   * dot products): on ViT-B/32's 512 dimensions that costs about 10 ms at 100,000 vectors, less
-   * than HNSW needs to reach 0.98 recall@10 there (1,600 to 3,200 candidates, 13 to 16 ms; see
-   * docs/benchmarks.md). Larger indexes use the HNSW graph.
+   * <p>Up to {@value #EXACT_LIMIT} indexed images the search is exact: every vector is compared
+   * through an int8 copy held on the heap (one byte per dimension and image, built on a segment's
+   * first search), and the best few hundred are rescored with the float vectors. That returns the
+   * float scan's results at a quarter of its memory traffic, and costs less than HNSW needs to
+   * reach 0.98 recall@10 at 100,000 vectors (see docs/benchmarks.md). Larger indexes use the HNSW
+   * graph.
    */
   @Override
   public List<SearchHit> search(float[] query, int k, int offset, SearchFilter filter)
@@ -372,14 +387,15 @@ public final class LuceneVectorStore implements VectorStore {
    *
    * @param minCandidates the fewest candidates, at least 1 (at least {@code k + offset} are used);
    *     or {@link #AUTO_STRATEGY} for exact search on small indexes and HNSW with {@value
-   *     #MIN_CANDIDATES} candidates on large ones
+   *     #MIN_CANDIDATES} candidates on large ones; or {@link #FLOAT_EXACT_STRATEGY} for a float
+   *     scan of every vector
    */
   public List<SearchHit> search(
       float[] query, int k, int offset, SearchFilter filter, int minCandidates) throws IOException {
     Objects.requireNonNull(filter, "filter");
-    if (minCandidates < 0) {
+    if (minCandidates < FLOAT_EXACT_STRATEGY) {
       throw new IllegalArgumentException(
-          "minCandidates must not be negative, got " + minCandidates);
+          "minCandidates must be at least " + FLOAT_EXACT_STRATEGY + ", got " + minCandidates);
     }
     schema.checkVector(query, "query");
     if (k < 1) {
@@ -402,15 +418,27 @@ public final class LuceneVectorStore implements VectorStore {
     Optional<Query> filterQuery = schema.filterQuery(filter);
     try (SearcherLease lease = SearcherLease.acquire(searchers)) {
       IndexSearcher searcher = lease.searcher();
-      boolean exact =
-          minCandidates == AUTO_STRATEGY && searcher.getIndexReader().numDocs() <= EXACT_LIMIT;
-      TopDocs top =
-          exact
-              ? ExactVectorSearch.search(searcher, IndexSchema.VECTOR, query, window, filterQuery)
-              : searcher.search(
-                  new KnnFloatVectorQuery(
-                      IndexSchema.VECTOR, query, candidates, filterQuery.orElse(null)),
-                  window);
+      TopDocs top;
+      if (minCandidates == FLOAT_EXACT_STRATEGY) {
+        top = ExactVectorSearch.search(searcher, IndexSchema.VECTOR, query, window, filterQuery);
+      } else if (minCandidates == AUTO_STRATEGY
+          && searcher.getIndexReader().numDocs() <= EXACT_LIMIT) {
+        top =
+            QuantizedExactSearch.search(
+                searcher,
+                quantized,
+                IndexSchema.VECTOR,
+                query,
+                window,
+                Math.max(MIN_RESCORED, 2 * window),
+                filterQuery);
+      } else {
+        top =
+            searcher.search(
+                new KnnFloatVectorQuery(
+                    IndexSchema.VECTOR, query, candidates, filterQuery.orElse(null)),
+                window);
+      }
       List<SearchHit> hits = new ArrayList<>();
       for (int i = offset; i < top.scoreDocs.length; i++) {
         ScoreDoc sd = top.scoreDocs[i];
@@ -503,6 +531,11 @@ public final class LuceneVectorStore implements VectorStore {
     }
     writer.forceMerge(maxSegments, true);
     commit(Map.of());
+  }
+
+  /** Segments whose int8 copy the exact search holds (or is building). */
+  int quantizedSegments() {
+    return quantized.size();
   }
 
   /** The number of index segments in the current view (each has its own HNSW graph). */

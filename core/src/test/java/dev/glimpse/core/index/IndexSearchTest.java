@@ -219,7 +219,15 @@ class IndexSearchTest {
       for (int q = 0; q < 20; q++) {
         float[] query = TestImages.random(random, dim);
         List<String> expected = exactTop(query, written, 10, p -> true);
-        assertEquals(expected, paths(store.search(query, 10, 0, SearchFilter.NONE)));
+        List<SearchHit> hits = store.search(query, 10, 0, SearchFilter.NONE);
+        assertEquals(expected, paths(hits));
+        // int8 picks the candidates, the floats score them: the float scan's scores exactly
+        List<SearchHit> floatScan =
+            store.search(query, 10, 0, SearchFilter.NONE, LuceneVectorStore.FLOAT_EXACT_STRATEGY);
+        assertEquals(expected, paths(floatScan));
+        for (int i = 0; i < hits.size(); i++) {
+          assertEquals(floatScan.get(i).score(), hits.get(i).score(), paths(hits).get(i));
+        }
         exactMatches++;
         List<String> inA = exactTop(query, written, 5, p -> p.startsWith("/photos/a/"));
         assertEquals(
@@ -232,6 +240,26 @@ class IndexSearchTest {
       }
       assertEquals(20, exactMatches);
       assertTrue(graphMatches < 20, "the HNSW path was not exercised: every result exact");
+    }
+  }
+
+  @Test
+  void int8_copies_of_merged_away_segments_are_dropped() throws IOException {
+    Random random = new Random(3);
+    try (LuceneVectorStore store = LuceneVectorStore.open(dir, IndexConfig.of(DIM))) {
+      for (int i = 0; i < 30; i++) {
+        store.upsert(record("/p/" + i + ".jpg"), TestImages.random(random, DIM));
+        if (i % 10 == 9) {
+          store.commit(Map.of());
+        }
+      }
+      store.search(axis(DIM, 0), 3, 0, SearchFilter.NONE);
+      assertEquals(3, store.segments());
+      assertEquals(3, store.quantizedSegments());
+      store.forceMerge(1);
+      List<SearchHit> hits = store.search(axis(DIM, 0), 3, 0, SearchFilter.NONE);
+      assertEquals(3, hits.size());
+      assertEquals(1, store.quantizedSegments());
     }
   }
 }
