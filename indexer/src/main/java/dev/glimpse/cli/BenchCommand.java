@@ -199,6 +199,21 @@ final class BenchCommand implements Runnable {
               t.p99Millis(),
               baseline / t.p50Millis());
         }
+        if (!r.agreement().isEmpty()) {
+          out.println();
+          out.println(
+              "| engine, precision | against | min cosine (8 random images, 2 queries) | max abs |");
+          out.println("|---|---|---|---|");
+          for (EncoderBenchmark.Agreement a : r.agreement()) {
+            out.printf(
+                Locale.ROOT,
+                "| %s | %s | %.7f | %.3g |%n",
+                a.encoder(),
+                a.reference(),
+                a.minCosine(),
+                a.maxAbs());
+          }
+        }
       }
       out.flush();
       return GlimpseCli.OK;
@@ -225,7 +240,15 @@ final class BenchCommand implements Runnable {
       ObjectMapper mapper = new ObjectMapper();
       ObjectNode root = mapper.createObjectNode();
       root.put("model", summary);
-      root.put("engine", "djl-pytorch");
+      ArrayNode agreement = root.putArray("agreement");
+      for (EncoderBenchmark.Agreement a : r.agreement()) {
+        agreement
+            .addObject()
+            .put("encoder", a.encoder())
+            .put("reference", a.reference())
+            .put("minCosine", a.minCosine())
+            .put("maxAbs", a.maxAbs());
+      }
       root.put("cpus", Runtime.getRuntime().availableProcessors());
       ArrayNode images = root.putArray("images");
       for (EncoderBenchmark.ImageResult i : r.images()) {

@@ -9,11 +9,11 @@ public interface BenchEncoder {
   /** How the result tables name it, e.g. {@code onnx fp32}. */
   String label();
 
-  /** Encodes {@code count} preprocessed images (CHW, back to back). */
-  void encodeImages(float[] pixels, int count);
+  /** Unnormalised features of {@code count} preprocessed images (CHW, back to back). */
+  float[][] encodeImages(float[] pixels, int count);
 
-  /** Tokenizes and encodes one query. */
-  void encodeText(String query);
+  /** Tokenizes one query; its unnormalised features. */
+  float[] encodeText(String query);
 
   /** Tokens the query has up to and including its end-of-text token. */
   int tokens(String query);
@@ -27,13 +27,13 @@ public interface BenchEncoder {
       }
 
       @Override
-      public void encodeImages(float[] pixels, int count) {
-        model.encodeImages(pixels, count);
+      public float[][] encodeImages(float[] pixels, int count) {
+        return model.imageFeatures(pixels, count);
       }
 
       @Override
-      public void encodeText(String query) {
-        model.encodeTexts(List.of(query));
+      public float[] encodeText(String query) {
+        return model.textFeatures(model.tokenizer().encode(List.of(query)))[0];
       }
 
       @Override

@@ -52,8 +52,15 @@ public final class EncoderBenchmark {
   public record TextResult(
       String encoder, String name, int tokens, double p50Millis, double p99Millis, int runs) {}
 
+  /**
+   * How far one encoder's features are from the reference encoder's (the first in the run), over 8
+   * random images and both queries: the worst cosine and the largest absolute difference.
+   */
+  public record Agreement(String encoder, String reference, double minCosine, double maxAbs) {}
+
   /** Everything one run measured. */
-  public record Result(List<ImageResult> images, List<TextResult> texts) {}
+  public record Result(
+      List<ImageResult> images, List<TextResult> texts, List<Agreement> agreement) {}
 
   private final List<BenchEncoder> models;
   private final Settings settings;
@@ -118,7 +125,34 @@ public final class EncoderBenchmark {
     List<TextResult> texts = new ArrayList<>();
     texts.addAll(text("typical 8-word query", TYPICAL_QUERY));
     texts.addAll(text("77-token query", LONG_QUERY));
-    return new Result(images, texts);
+    return new Result(images, texts, agreement(random));
+  }
+
+  private List<Agreement> agreement(SplittableRandom random) {
+    float[] pixels = new float[8 * 3 * size * size];
+    for (int k = 0; k < pixels.length; k++) {
+      pixels[k] = (float) random.nextGaussian();
+    }
+    BenchEncoder reference = models.get(0);
+    float[][] refImages = reference.encodeImages(pixels, 8);
+    float[][] refTexts = {reference.encodeText(TYPICAL_QUERY), reference.encodeText(LONG_QUERY)};
+    List<Agreement> out = new ArrayList<>();
+    for (BenchEncoder m : models.subList(1, models.size())) {
+      float[][] images = m.encodeImages(pixels, 8);
+      float[][] texts = {m.encodeText(TYPICAL_QUERY), m.encodeText(LONG_QUERY)};
+      double minCos = 1;
+      double maxAbs = 0;
+      for (int i = 0; i < images.length + texts.length; i++) {
+        float[] a = i < images.length ? refImages[i] : refTexts[i - images.length];
+        float[] b = i < images.length ? images[i] : texts[i - images.length];
+        minCos = Math.min(minCos, PeerCheck.cosine(a, b));
+        for (int d = 0; d < a.length; d++) {
+          maxAbs = Math.max(maxAbs, Math.abs(a[d] - b[d]));
+        }
+      }
+      out.add(new Agreement(m.label(), reference.label(), minCos, maxAbs));
+    }
+    return out;
   }
 
   /** One query on every model, runs interleaved across models. */

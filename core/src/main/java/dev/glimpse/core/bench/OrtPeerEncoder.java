@@ -57,12 +57,7 @@ public final class OrtPeerEncoder implements BenchEncoder, AutoCloseable {
   }
 
   @Override
-  public void encodeImages(float[] pixels, int count) {
-    images(pixels, count);
-  }
-
-  /** Unnormalised image features. */
-  public float[][] images(float[] pixels, int count) {
+  public float[][] encodeImages(float[] pixels, int count) {
     try (OnnxTensor in =
             OnnxTensor.createTensor(
                 env, FloatBuffer.wrap(pixels), new long[] {count, 3, imageSize, imageSize});
@@ -74,12 +69,7 @@ public final class OrtPeerEncoder implements BenchEncoder, AutoCloseable {
   }
 
   @Override
-  public void encodeText(String query) {
-    text(query);
-  }
-
-  /** Unnormalised text features of one query. */
-  public float[] text(String query) {
+  public float[] encodeText(String query) {
     long[] ids = tokenizer.encode(query);
     int n = tokens(query);
     long[] cut = java.util.Arrays.copyOf(ids, n);

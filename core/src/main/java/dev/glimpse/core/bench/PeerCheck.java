@@ -26,10 +26,11 @@ public final class PeerCheck {
       pixels[i] = (float) random.nextGaussian();
     }
     float[][] ours = model.imageFeatures(pixels, 2);
-    float[][] theirs = peer.images(pixels, 2);
+    float[][] theirs = peer.encodeImages(pixels, 2);
     double worst = Math.min(cosine(ours[0], theirs[0]), cosine(ours[1], theirs[1]));
     long[][] ids = model.tokenizer().encode(List.of(EncoderBenchmark.TYPICAL_QUERY));
-    double text = cosine(model.textFeatures(ids)[0], peer.text(EncoderBenchmark.TYPICAL_QUERY));
+    double text =
+        cosine(model.textFeatures(ids)[0], peer.encodeText(EncoderBenchmark.TYPICAL_QUERY));
     if (!(worst >= MIN_COSINE) || !(text >= MIN_COSINE)) {
       throw new IllegalStateException(
           "the peer is not the same model: image cosine "
@@ -47,7 +48,7 @@ public final class PeerCheck {
         model.backend().label());
   }
 
-  private static double cosine(float[] a, float[] b) {
+  static double cosine(float[] a, float[] b) {
     double dot = 0;
     double aa = 0;
     double bb = 0;

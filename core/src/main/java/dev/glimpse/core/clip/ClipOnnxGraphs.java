@@ -34,8 +34,12 @@ final class ClipOnnxGraphs {
   static final String POOL_INDEX = "pool_index";
   static final String TEXT_FEATURES = "text_features";
 
-  /** Block length along the input dimension of 8-bit quantized weights. */
-  static final int QUANT_BLOCK = 32;
+  /**
+   * Block lengths along the input dimension of 8-bit quantized weights, longest first: a linear
+   * layer takes the first that divides its input width (ViT-B/32: 128 everywhere). Longer blocks
+   * ran faster (ViT-B/32 at batch 32: 51 images/s with 128 against 45 with 32).
+   */
+  static final int[] QUANT_BLOCKS = {128, 64, 32};
 
   private final WeightReader reader;
   private final ClipConfig config;
@@ -237,39 +241,50 @@ final class ClipOnnxGraphs {
   /** {@code x @ weight^T + bias} for a canonical {@code [out, in]} weight. */
   private String linear(
       OnnxGraph g, String x, String name, float[] weight, float[] bias, int out, int in) {
-    if (int8 && in % QUANT_BLOCK == 0) {
-      return quantizedLinear(g, x, name, weight, bias, out, in);
+    if (int8) {
+      for (int block : QUANT_BLOCKS) {
+        if (in % block == 0) {
+          return quantizedLinear(g, x, name, weight, bias, out, in, block);
+        }
+      }
     }
     String wt = g.weight(name + ".weight_t", WeightReader.transpose(weight, out, in), in, out);
     return g.op("Add", g.op("MatMul", x, wt), g.weight(name + ".bias", bias, out));
   }
 
   /**
-   * {@code MatMulNBits} with 8-bit weights: per output row, blocks of {@value #QUANT_BLOCK} inputs
-   * share one float scale ({@code max |w| / 127}, zero point 128); accuracy level 4 quantizes the
+   * {@code MatMulNBits} with 8-bit weights: per output row, blocks of {@code block} inputs share
+   * one float scale ({@code max |w| / 127}, zero point 128); accuracy level 4 quantizes the
    * activations per block too and multiplies in int8 (VNNI where the CPU has it).
    */
   private static String quantizedLinear(
-      OnnxGraph g, String x, String name, float[] weight, float[] bias, int out, int in) {
-    int blocks = in / QUANT_BLOCK;
+      OnnxGraph g,
+      String x,
+      String name,
+      float[] weight,
+      float[] bias,
+      int out,
+      int in,
+      int block) {
+    int blocks = in / block;
     byte[] q = new byte[out * in];
     float[] scales = new float[out * blocks];
     for (int n = 0; n < out; n++) {
       for (int blk = 0; blk < blocks; blk++) {
-        int base = n * in + blk * QUANT_BLOCK;
+        int base = n * in + blk * block;
         float max = 0;
-        for (int i = 0; i < QUANT_BLOCK; i++) {
+        for (int i = 0; i < block; i++) {
           max = Math.max(max, Math.abs(weight[base + i]));
         }
         float scale = max == 0 ? 1f : max / 127f;
         scales[n * blocks + blk] = scale;
-        for (int i = 0; i < QUANT_BLOCK; i++) {
+        for (int i = 0; i < block; i++) {
           int v = Math.round(weight[base + i] / scale) + 128;
           q[base + i] = (byte) Math.max(1, Math.min(255, v));
         }
       }
     }
-    String b = g.bytes(name + ".weight_q8", q, out, blocks, QUANT_BLOCK);
+    String b = g.bytes(name + ".weight_q8", q, out, blocks, block);
     String s = g.weight(name + ".scales", scales, (long) out * blocks);
     String y =
         g.msOp(
@@ -278,7 +293,7 @@ final class ClipOnnxGraphs {
                 new IntAttr("K", in),
                 new IntAttr("N", out),
                 new IntAttr("bits", 8),
-                new IntAttr("block_size", QUANT_BLOCK),
+                new IntAttr("block_size", block),
                 new IntAttr("accuracy_level", 4)),
             x,
             b,

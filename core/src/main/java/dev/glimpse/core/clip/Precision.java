@@ -22,9 +22,9 @@ public enum Precision {
    */
   AUTO,
   /**
-   * Opt-in, ONNX engine only: the transformers' linear weights quantized to 8 bits in blocks of 32
-   * inputs with one float scale each, multiplied in int8 with block-quantized activations (ONNX
-   * Runtime's {@code MatMulNBits}, VNNI on CPUs that have it). Attention, LayerNorm, softmax,
+   * Opt-in, ONNX engine only: the transformers' linear weights quantized to 8 bits in blocks of up
+   * to 128 inputs with one float scale each, multiplied in int8 with block-quantized activations
+   * (ONNX Runtime's {@code MatMulNBits}, VNNI on CPUs that have it). Attention, LayerNorm, softmax,
    * embeddings and projections stay float32. Off by default: its effect on retrieval quality cannot
    * be proven with random weights; see {@code docs/benchmarks.md} for the embedding error.
    */
