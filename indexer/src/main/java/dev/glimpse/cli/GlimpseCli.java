@@ -87,7 +87,19 @@ public final class GlimpseCli implements Runnable {
     LUCENE_LOG.setLevel(java.util.logging.Level.WARNING);
     // Everything the engine needs ships in the jar: never let DJL download anything.
     System.setProperty("ai.djl.offline", "true");
-    System.exit(commandLine().execute(args));
+    int code;
+    try {
+      code = commandLine().execute(args);
+    } catch (OutOfMemoryError e) {
+      // Picocli hands only Exceptions to CliErrors; a model too big for the heap ends here.
+      System.err.println(
+          "glimpse: out of memory ("
+              + e.getMessage()
+              + "); give Java more with GLIMPSE_JAVA_OPTS=-Xmx4g (the heap, and the direct memory"
+              + " libtorch's weights use)");
+      code = FAILURE;
+    }
+    System.exit(code);
   }
 
   /** Reads the version from the jar manifest. */

@@ -61,6 +61,16 @@ final class OrtTowers implements Towers {
     } catch (IllegalStateException e) {
       throw new OnnxUnavailableException(
           "the " + tower + " tower is too large for an in-memory ONNX model: " + e.getMessage(), e);
+    } catch (OutOfMemoryError e) {
+      // The graph holds the tower's weights as float arrays until it is serialised; all of it is
+      // garbage once this frame is left, so the torch engine can still load block by block.
+      throw new OnnxUnavailableException(
+          "the "
+              + tower
+              + " tower's ONNX graph does not fit in the Java heap (max "
+              + (Runtime.getRuntime().maxMemory() >> 20)
+              + " MiB; raise -Xmx)",
+          e);
     }
   }
 

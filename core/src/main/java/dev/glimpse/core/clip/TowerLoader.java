@@ -56,7 +56,8 @@ final class TowerLoader {
     int w = c.width();
     int m = c.mlpWidth();
     List<BlockWeights> out = new ArrayList<>(c.layers());
-    for (WeightReader.Block b : reader.blocks(tower, c)) {
+    for (int i = 0; i < c.layers(); i++) {
+      WeightReader.Block b = reader.block(tower, c, i);
       out.add(
           new BlockWeights(
               array(b.ln1Weight(), w),

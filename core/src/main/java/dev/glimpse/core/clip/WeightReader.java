@@ -111,43 +111,47 @@ final class WeightReader {
   }
 
   List<Block> blocks(Tower tower, TransformerConfig c) throws CheckpointException {
-    int w = c.width();
-    int m = c.mlpWidth();
     List<Block> out = new ArrayList<>(c.layers());
     for (int i = 0; i < c.layers(); i++) {
-      float[] qkvW;
-      float[] qkvB;
-      if (layout.fusedQkv()) {
-        qkvW = block(tower, i, Part.QKV_W, 3 * w, w);
-        qkvB = block(tower, i, Part.QKV_B, 3 * w);
-      } else {
-        qkvW =
-            concat(
-                block(tower, i, Part.Q_W, w, w),
-                block(tower, i, Part.K_W, w, w),
-                block(tower, i, Part.V_W, w, w));
-        qkvB =
-            concat(
-                block(tower, i, Part.Q_B, w),
-                block(tower, i, Part.K_B, w),
-                block(tower, i, Part.V_B, w));
-      }
-      out.add(
-          new Block(
-              block(tower, i, Part.LN1_W, w),
-              block(tower, i, Part.LN1_B, w),
-              qkvW,
-              qkvB,
-              block(tower, i, Part.OUT_W, w, w),
-              block(tower, i, Part.OUT_B, w),
-              block(tower, i, Part.LN2_W, w),
-              block(tower, i, Part.LN2_B, w),
-              block(tower, i, Part.FC1_W, m, w),
-              block(tower, i, Part.FC1_B, m),
-              block(tower, i, Part.FC2_W, w, m),
-              block(tower, i, Part.FC2_B, w)));
+      out.add(block(tower, c, i));
     }
     return out;
+  }
+
+  /** The arrays of one block: callers that convert as they go hold one block at a time. */
+  Block block(Tower tower, TransformerConfig c, int i) throws CheckpointException {
+    int w = c.width();
+    int m = c.mlpWidth();
+    float[] qkvW;
+    float[] qkvB;
+    if (layout.fusedQkv()) {
+      qkvW = block(tower, i, Part.QKV_W, 3 * w, w);
+      qkvB = block(tower, i, Part.QKV_B, 3 * w);
+    } else {
+      qkvW =
+          concat(
+              block(tower, i, Part.Q_W, w, w),
+              block(tower, i, Part.K_W, w, w),
+              block(tower, i, Part.V_W, w, w));
+      qkvB =
+          concat(
+              block(tower, i, Part.Q_B, w),
+              block(tower, i, Part.K_B, w),
+              block(tower, i, Part.V_B, w));
+    }
+    return new Block(
+        block(tower, i, Part.LN1_W, w),
+        block(tower, i, Part.LN1_B, w),
+        qkvW,
+        qkvB,
+        block(tower, i, Part.OUT_W, w, w),
+        block(tower, i, Part.OUT_B, w),
+        block(tower, i, Part.LN2_W, w),
+        block(tower, i, Part.LN2_B, w),
+        block(tower, i, Part.FC1_W, m, w),
+        block(tower, i, Part.FC1_B, m),
+        block(tower, i, Part.FC2_W, w, m),
+        block(tower, i, Part.FC2_B, w));
   }
 
   /** The transpose of a row-major {@code [rows, cols]} matrix. */

@@ -85,7 +85,7 @@ final class ProtoMessage {
   /**
    * The encoded message.
    *
-   * @throws IllegalStateException if it does not fit in one Java array (2 GiB)
+   * @throws IllegalStateException if it does not fit in one Java array (2 GiB) or in the heap
    */
   byte[] toByteArray() {
     long n = size();
@@ -93,7 +93,19 @@ final class ProtoMessage {
       throw new IllegalStateException(
           "an ONNX model of " + n + " bytes does not fit in one in-memory protobuf (2 GiB)");
     }
-    ByteBuffer out = ByteBuffer.allocate((int) n).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out;
+    try {
+      out = ByteBuffer.allocate((int) n).order(ByteOrder.LITTLE_ENDIAN);
+    } catch (OutOfMemoryError e) {
+      // One large array, refused after a full GC: nothing else was left half-built.
+      throw new IllegalStateException(
+          "an ONNX model of "
+              + (n >> 20)
+              + " MiB does not fit in the Java heap (max "
+              + (Runtime.getRuntime().maxMemory() >> 20)
+              + " MiB; raise -Xmx)",
+          e);
+    }
     writeTo(out);
     if (out.hasRemaining()) {
       throw new IllegalStateException("size mismatch: " + out.remaining() + " bytes left");
