@@ -361,7 +361,7 @@ final class BenchCommand implements Runnable {
       Path scratch =
           benchModel.workDir.resolveSibling(benchModel.workDir.getFileName() + "-indexes");
       try (ClipModel m = ClipModel.load(ClipCheckpoint.open(dir), engine.clipOptions())) {
-        err.println("engine: " + m.backend().label());
+        err.println("engine: " + m.engineDescription());
         Consumer<String> log =
             line -> {
               err.println(line);

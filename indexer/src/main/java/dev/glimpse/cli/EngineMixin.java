@@ -2,9 +2,10 @@ package dev.glimpse.cli;
 
 import dev.glimpse.core.clip.Backend;
 import dev.glimpse.core.clip.ClipOptions;
+import dev.glimpse.core.clip.Precision;
 import picocli.CommandLine.Option;
 
-/** {@code --engine} for the benchmarks that run the model in float32. */
+/** {@code --engine} and {@code --precision} for the indexing and serving benchmarks. */
 final class EngineMixin {
   @Option(
       names = "--engine",
@@ -14,8 +15,16 @@ final class EngineMixin {
       description = EngineOption.DESCRIPTION)
   Backend engine = Backend.AUTO;
 
-  /** Float32 on the engine asked for. */
+  @Option(
+      names = "--precision",
+      paramLabel = PrecisionOption.LABEL,
+      converter = PrecisionOption.Converter.class,
+      defaultValue = "fp32",
+      description = PrecisionOption.DESCRIPTION)
+  Precision precision = Precision.FP32;
+
+  /** The precision and engine asked for. */
   ClipOptions clipOptions() {
-    return ClipOptions.DEFAULTS.withBackend(engine);
+    return new ClipOptions(precision).withBackend(engine);
   }
 }

@@ -212,7 +212,7 @@ final class ServeBenchCommand implements Callable<Integer> {
     Path dir = benchModel.dir(err);
     String load = uptime();
     try (ClipModel m = ClipModel.load(ClipCheckpoint.open(dir), engine.clipOptions())) {
-      err.println("engine: " + m.backend().label());
+      err.println("engine: " + m.engineDescription());
       ModelManifest manifest =
           new ModelManifest(
               dir.toString(),
