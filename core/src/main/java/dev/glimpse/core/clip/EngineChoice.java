@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * proves, on this machine's CPU and ONNX Runtime build, that the ONNX graphs compute the same
  * function. It costs about a second; a pass is remembered per process, and on disk (an empty marker
  * file under {@code $XDG_CACHE_HOME/glimpse/engine-check}, else {@code
- * ~/.cache/glimpse/engine-check}) per Glimpse and ONNX Runtime version, CPU model, activation and
- * epsilon, so later commands skip it. A failure is never remembered.
+ * ~/.cache/glimpse/engine-check}) per Glimpse version and build, ONNX Runtime version, CPU model,
+ * activation and epsilon, so later commands skip it. A failure is never remembered.
  */
 final class EngineChoice {
   private static final Logger LOG = LoggerFactory.getLogger(EngineChoice.class);
@@ -107,6 +107,7 @@ final class EngineChoice {
         String.join(
             "|",
             String.valueOf(EngineChoice.class.getPackage().getImplementationVersion()),
+            buildStamp(),
             ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion(),
             System.getProperty("os.arch"),
             cpuModel(),
@@ -119,6 +120,20 @@ final class EngineChoice {
                         key.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                     .substring(0, 32)
                 + ".ok");
+  }
+
+  /**
+   * When the graph builder was compiled: development builds carry no version, so a rebuilt graph
+   * builder must not inherit an older build's pass.
+   */
+  private static String buildStamp() throws IOException {
+    java.net.URL url = ClipOnnxGraphs.class.getResource("ClipOnnxGraphs.class");
+    if (url == null) {
+      return "unknown";
+    }
+    java.net.URLConnection c = url.openConnection();
+    c.setUseCaches(false);
+    return Long.toString(c.getLastModified());
   }
 
   private static String cpuModel() throws IOException {
