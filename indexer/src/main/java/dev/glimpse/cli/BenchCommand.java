@@ -296,7 +296,7 @@ final class BenchCommand implements Runnable {
     /** Its work dir's siblings also hold the synthetic photos and temporary indexes. */
     @picocli.CommandLine.Mixin BenchModelOptions benchModel = new BenchModelOptions();
 
-    @picocli.CommandLine.Mixin EngineMixin engine = new EngineMixin();
+    @picocli.CommandLine.Mixin PrecisionOption modelRun = new PrecisionOption();
 
     @Option(
         names = "--rounds",
@@ -360,7 +360,7 @@ final class BenchCommand implements Runnable {
       Path dir = benchModel.dir(err);
       Path scratch =
           benchModel.workDir.resolveSibling(benchModel.workDir.getFileName() + "-indexes");
-      try (ClipModel m = ClipModel.load(ClipCheckpoint.open(dir), engine.clipOptions())) {
+      try (ClipModel m = ClipModel.load(ClipCheckpoint.open(dir), modelRun.clipOptions())) {
         err.println("engine: " + m.engineDescription());
         Consumer<String> log =
             line -> {

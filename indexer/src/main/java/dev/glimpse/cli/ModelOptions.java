@@ -1,11 +1,9 @@
 package dev.glimpse.cli;
 
-import dev.glimpse.core.clip.Backend;
 import dev.glimpse.core.clip.CheckpointException;
 import dev.glimpse.core.clip.ClipCheckpoint;
 import dev.glimpse.core.clip.ClipModel;
 import dev.glimpse.core.clip.ClipOptions;
-import dev.glimpse.core.clip.Precision;
 import dev.glimpse.core.hub.HubConfig;
 import dev.glimpse.core.hub.HubException;
 import dev.glimpse.core.hub.ModelLocator;
@@ -14,9 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The {@code --model} and {@code --precision} options shared by commands that run CLIP. */
+/**
+ * The {@code --model}, {@code --precision} and {@code --engine} options shared by commands that run
+ * CLIP.
+ */
 final class ModelOptions {
   static final String DEFAULT_MODEL = "openai/clip-vit-base-patch32";
 
@@ -30,25 +32,11 @@ final class ModelOptions {
               + " (for an existing index: the index's model).")
   String model;
 
-  @Option(
-      names = "--precision",
-      paramLabel = PrecisionOption.LABEL,
-      converter = PrecisionOption.Converter.class,
-      defaultValue = "fp32",
-      description = PrecisionOption.DESCRIPTION)
-  Precision precision = Precision.FP32;
-
-  @Option(
-      names = "--engine",
-      paramLabel = EngineOption.LABEL,
-      converter = EngineOption.Converter.class,
-      defaultValue = "auto",
-      description = EngineOption.DESCRIPTION)
-  Backend engine = Backend.AUTO;
+  @Mixin PrecisionOption precision = new PrecisionOption();
 
   /** The model loading options given on the command line. */
   ClipOptions clipOptions() {
-    return new ClipOptions(precision).withBackend(engine);
+    return precision.clipOptions();
   }
 
   /** The model given on the command line, if any. */

@@ -8,7 +8,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** The {@code --precision} option of commands that run CLIP. */
+/** The {@code --precision} and {@code --engine} options of commands that run CLIP. */
 final class PrecisionOption {
   static final String LABEL = "fp32|bf16|int8|auto";
   static final String DESCRIPTION =
@@ -39,7 +39,7 @@ final class PrecisionOption {
     return new ClipOptions(precision).withBackend(engine);
   }
 
-  /** Parses fp32, bf16 and auto in any case. */
+  /** Parses fp32, bf16, int8 and auto in any case. */
   static final class Converter implements ITypeConverter<Precision> {
     @Override
     public Precision convert(String value) {

@@ -50,7 +50,7 @@ final class ServeBenchCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin BenchModelOptions benchModel = new BenchModelOptions();
 
-  @picocli.CommandLine.Mixin EngineMixin engine = new EngineMixin();
+  @picocli.CommandLine.Mixin PrecisionOption modelRun = new PrecisionOption();
 
   @Option(
       names = "--index-dir",
@@ -211,7 +211,7 @@ final class ServeBenchCommand implements Callable<Integer> {
     System.setProperty("java.awt.headless", "true");
     Path dir = benchModel.dir(err);
     String load = uptime();
-    try (ClipModel m = ClipModel.load(ClipCheckpoint.open(dir), engine.clipOptions())) {
+    try (ClipModel m = ClipModel.load(ClipCheckpoint.open(dir), modelRun.clipOptions())) {
       err.println("engine: " + m.engineDescription());
       ModelManifest manifest =
           new ModelManifest(

@@ -1,6 +1,7 @@
 package dev.glimpse.core.bench;
 
 import dev.glimpse.core.clip.ClipModel;
+import dev.glimpse.core.clip.Vectors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -145,7 +146,7 @@ public final class EncoderBenchmark {
       for (int i = 0; i < images.length + texts.length; i++) {
         float[] a = i < images.length ? refImages[i] : refTexts[i - images.length];
         float[] b = i < images.length ? images[i] : texts[i - images.length];
-        minCos = Math.min(minCos, PeerCheck.cosine(a, b));
+        minCos = Math.min(minCos, Vectors.cosine(a, b));
         for (int d = 0; d < a.length; d++) {
           maxAbs = Math.max(maxAbs, Math.abs(a[d] - b[d]));
         }

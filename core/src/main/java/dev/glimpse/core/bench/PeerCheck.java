@@ -1,6 +1,7 @@
 package dev.glimpse.core.bench;
 
 import dev.glimpse.core.clip.ClipModel;
+import dev.glimpse.core.clip.Vectors;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -27,10 +28,10 @@ public final class PeerCheck {
     }
     float[][] ours = model.imageFeatures(pixels, 2);
     float[][] theirs = peer.encodeImages(pixels, 2);
-    double worst = Math.min(cosine(ours[0], theirs[0]), cosine(ours[1], theirs[1]));
+    double worst = Math.min(Vectors.cosine(ours[0], theirs[0]), Vectors.cosine(ours[1], theirs[1]));
     long[][] ids = model.tokenizer().encode(List.of(EncoderBenchmark.TYPICAL_QUERY));
     double text =
-        cosine(model.textFeatures(ids)[0], peer.encodeText(EncoderBenchmark.TYPICAL_QUERY));
+        Vectors.cosine(model.textFeatures(ids)[0], peer.encodeText(EncoderBenchmark.TYPICAL_QUERY));
     if (!(worst >= MIN_COSINE) || !(text >= MIN_COSINE)) {
       throw new IllegalStateException(
           "the peer is not the same model: image cosine "
@@ -46,17 +47,5 @@ public final class PeerCheck {
         worst,
         text,
         model.backend().label());
-  }
-
-  static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double aa = 0;
-    double bb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      aa += (double) a[i] * a[i];
-      bb += (double) b[i] * b[i];
-    }
-    return dot / Math.sqrt(aa * bb);
   }
 }

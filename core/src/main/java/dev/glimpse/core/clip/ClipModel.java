@@ -207,6 +207,21 @@ public final class ClipModel implements AutoCloseable {
     if (count <= 0) {
       throw new IllegalArgumentException("no images to encode");
     }
+    int size = config().vision().imageSize();
+    long expected = (long) count * 3 * size * size;
+    if (pixels.length != expected) {
+      throw new IllegalArgumentException(
+          "expected "
+              + expected
+              + " pixel values for "
+              + count
+              + " images of 3x"
+              + size
+              + "x"
+              + size
+              + ", got "
+              + pixels.length);
+    }
     return towers.imageFeatures(pixels, count);
   }
 

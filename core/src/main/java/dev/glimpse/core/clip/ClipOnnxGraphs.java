@@ -86,15 +86,7 @@ final class ClipOnnxGraphs {
     String first = g.op("Gather", List.of(new IntAttr("axis", 1)), x, g.longScalar(0));
     String pooled =
         layerNorm(g, first, "ln_post", Global.LN_POST_W, Global.LN_POST_B, v.transformer());
-    String out =
-        g.op(
-            "MatMul",
-            pooled,
-            g.weight(
-                "visual_projection",
-                reader.projection(Global.VISION_PROJECTION, w),
-                w,
-                config.embedDim()));
+    String out = project(g, pooled, "visual_projection", Global.VISION_PROJECTION, w);
     g.floatOutput(out, IMAGE_FEATURES, "batch", (long) config.embedDim());
     return g.toModelBytes();
   }
@@ -127,17 +119,16 @@ final class ClipOnnxGraphs {
     String pooled = g.op("Gather", List.of(new IntAttr("axis", 0)), rows, POOL_INDEX);
     String normed =
         layerNorm(g, pooled, "ln_final", Global.LN_FINAL_W, Global.LN_FINAL_B, t.transformer());
-    String out =
-        g.op(
-            "MatMul",
-            normed,
-            g.weight(
-                "text_projection",
-                reader.projection(Global.TEXT_PROJECTION, w),
-                w,
-                config.embedDim()));
+    String out = project(g, normed, "text_projection", Global.TEXT_PROJECTION, w);
     g.floatOutput(out, TEXT_FEATURES, "batch", (long) config.embedDim());
     return g.toModelBytes();
+  }
+
+  /** {@code x @ projection}, the projection read as {@code [width, embed]}. */
+  private String project(OnnxGraph g, String x, String name, Global projection, int width)
+      throws CheckpointException {
+    String p = g.weight(name, reader.projection(projection, width), width, config.embedDim());
+    return g.op("MatMul", x, p);
   }
 
   private String layerNorm(

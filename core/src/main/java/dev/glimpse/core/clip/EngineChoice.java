@@ -187,17 +187,11 @@ final class EngineChoice {
 
   static String compare(String tower, float[][] expected, float[][] actual) {
     for (int r = 0; r < expected.length; r++) {
-      double dot = 0;
-      double ee = 0;
-      double aa = 0;
       double maxAbs = 0;
       for (int i = 0; i < expected[r].length; i++) {
-        dot += (double) expected[r][i] * actual[r][i];
-        ee += (double) expected[r][i] * expected[r][i];
-        aa += (double) actual[r][i] * actual[r][i];
         maxAbs = Math.max(maxAbs, Math.abs(expected[r][i] - actual[r][i]));
       }
-      double cos = dot / Math.sqrt(ee * aa);
+      double cos = Vectors.cosine(expected[r], actual[r]);
       if (!(cos >= MIN_COSINE) || !(maxAbs <= MAX_ABS)) {
         return "the ONNX Runtime self-check failed on the "
             + tower

@@ -129,20 +129,6 @@ final class OrtTowers implements Towers {
   @Override
   public float[][] imageFeatures(float[] pixels, int count) {
     int size = visionConfig.imageSize();
-    long expected = (long) count * 3 * size * size;
-    if (count <= 0 || pixels.length != expected) {
-      throw new IllegalArgumentException(
-          "expected "
-              + expected
-              + " pixel values for "
-              + count
-              + " images of 3x"
-              + size
-              + "x"
-              + size
-              + ", got "
-              + pixels.length);
-    }
     try (OnnxTensor input =
             OnnxTensor.createTensor(
                 env, FloatBuffer.wrap(pixels), new long[] {count, 3, size, size});

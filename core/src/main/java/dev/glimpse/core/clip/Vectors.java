@@ -41,6 +41,19 @@ public final class Vectors {
   }
 
   /** Dot product. */
+  /** Cosine similarity, accumulated in double. */
+  public static double cosine(float[] a, float[] b) {
+    double dot = 0;
+    double aa = 0;
+    double bb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += (double) a[i] * b[i];
+      aa += (double) a[i] * a[i];
+      bb += (double) b[i] * b[i];
+    }
+    return dot / Math.sqrt(aa * bb);
+  }
+
   public static float dot(float[] a, float[] b) {
     if (a.length != b.length) {
       throw new IllegalArgumentException("dimension " + a.length + " != " + b.length);

@@ -57,20 +57,6 @@ final class VisionTower {
     int p = config.patchSize();
     int g = config.grid();
     int width = config.transformer().width();
-    long expected = (long) count * 3 * size * size;
-    if (pixels.length != expected) {
-      throw new IllegalArgumentException(
-          "expected "
-              + expected
-              + " pixel values for "
-              + count
-              + " images of 3x"
-              + size
-              + "x"
-              + size
-              + ", got "
-              + pixels.length);
-    }
     NDArray img = manager.create(pixels, new Shape(count, 3, g, p, g, p));
     // A convolution with stride == kernel is a matrix product over non-overlapping patches.
     NDArray patches = img.transpose(0, 2, 4, 1, 3, 5).reshape(count, (long) g * g, 3L * p * p);

@@ -27,11 +27,7 @@ class ClipModelBf16GoldenTest {
   }
 
   private static void assertEmbedding(String what, float[] expected, float[] actual) {
-    float maxAbs = Golden.maxAbs(expected, actual);
-    double cos = Golden.cosine(expected, actual);
-    System.out.printf("bf16 %s: max abs %.3g, cosine %.9f%n", what, maxAbs, cos);
-    assertTrue(maxAbs <= EMBED_MAX_ABS, what + ": max abs " + maxAbs);
-    assertTrue(cos >= EMBED_MIN_COS, what + ": cosine " + cos);
+    Golden.assertEmbedding("bf16 " + what, expected, actual, EMBED_MAX_ABS, EMBED_MIN_COS);
   }
 
   /** Text features one query at a time, the way search encodes them. */

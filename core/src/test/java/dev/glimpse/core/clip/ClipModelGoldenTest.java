@@ -36,11 +36,7 @@ class ClipModelGoldenTest {
   }
 
   private static void assertEmbedding(String what, float[] expected, float[] actual) {
-    float maxAbs = Golden.maxAbs(expected, actual);
-    double cos = Golden.cosine(expected, actual);
-    System.out.printf("%s: max abs %.3g, cosine %.9f%n", what, maxAbs, cos);
-    assertTrue(maxAbs <= EMBED_MAX_ABS, what + ": max abs " + maxAbs);
-    assertTrue(cos >= EMBED_MIN_COS, what + ": cosine " + cos);
+    Golden.assertEmbedding(what, expected, actual, EMBED_MAX_ABS, EMBED_MIN_COS);
   }
 
   @ParameterizedTest

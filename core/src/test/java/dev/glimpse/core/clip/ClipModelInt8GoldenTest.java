@@ -26,11 +26,7 @@ class ClipModelInt8GoldenTest {
   }
 
   private static void assertEmbedding(String what, float[] expected, float[] actual) {
-    float maxAbs = Golden.maxAbs(expected, actual);
-    double cos = Golden.cosine(expected, actual);
-    System.out.printf("int8 %s: max abs %.3g, cosine %.9f%n", what, maxAbs, cos);
-    assertTrue(maxAbs <= 0.1f, what + ": max abs " + maxAbs);
-    assertTrue(cos >= 0.9995, what + ": cosine " + cos);
+    Golden.assertEmbedding("int8 " + what, expected, actual, 0.1f, 0.9995);
   }
 
   @ParameterizedTest

@@ -112,4 +112,15 @@ final class Golden {
     }
     return ab / Math.sqrt(aa * bb);
   }
+
+  /** Asserts an embedding against its reference within the bounds, printing the measured error. */
+  static void assertEmbedding(
+      String what, float[] expected, float[] actual, float maxAbsBound, double minCosBound) {
+    float maxAbs = maxAbs(expected, actual);
+    double cos = cosine(expected, actual);
+    System.out.printf("%s: max abs %.3g, cosine %.9f%n", what, maxAbs, cos);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        maxAbs <= maxAbsBound, what + ": max abs " + maxAbs);
+    org.junit.jupiter.api.Assertions.assertTrue(cos >= minCosBound, what + ": cosine " + cos);
+  }
 }
