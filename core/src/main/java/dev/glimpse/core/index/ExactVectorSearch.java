@@ -12,11 +12,9 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
-import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.Weight;
-import org.apache.lucene.util.Bits;
 
 /**
  * Brute-force nearest neighbours: every live vector (that passes the filter) is scored with the
@@ -47,27 +45,14 @@ final class ExactVectorSearch {
       if (values == null) {
         continue;
       }
-      DocIdSetIterator allowed = null;
-      if (filterWeight != null) {
-        Scorer scorer = filterWeight.scorer(leaf);
-        if (scorer == null) {
-          continue;
-        }
-        allowed = scorer.iterator();
+      Optional<AcceptedDocs> accepted = AcceptedDocs.of(leaf, filterWeight);
+      if (accepted.isEmpty()) {
+        continue;
       }
-      Bits live = leaf.reader().getLiveDocs();
       KnnVectorValues.DocIndexIterator it = values.iterator();
       for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
-        if (live != null && !live.get(doc)) {
+        if (!accepted.get().accepts(doc)) {
           continue;
-        }
-        if (allowed != null) {
-          if (allowed.docID() < doc) {
-            allowed.advance(doc);
-          }
-          if (allowed.docID() != doc) {
-            continue;
-          }
         }
         visited++;
         float score =

@@ -7,16 +7,13 @@ import java.util.Optional;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
-import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.Weight;
-import org.apache.lucene.util.Bits;
 
 /**
  * Exact nearest neighbours in two steps: every live vector that passes the filter is scored with an
@@ -66,31 +63,17 @@ final class QuantizedExactSearch {
         continue;
       }
       floats[l] = values;
-      DocIdSetIterator allowed = null;
-      if (filterWeight != null) {
-        Scorer scorer = filterWeight.scorer(leaf);
-        if (scorer == null) {
-          continue;
-        }
-        allowed = scorer.iterator();
+      Optional<AcceptedDocs> accepted = AcceptedDocs.of(leaf, filterWeight);
+      if (accepted.isEmpty()) {
+        continue;
       }
       QuantizedSegment copy = segments.of(leaf.reader(), values);
       copies[l] = copy;
       float toFloat = 1f / (copy.scale() * queryScale);
       byte[] bytes = copy.vectors();
-      Bits live = leaf.reader().getLiveDocs();
       for (int ord = 0, n = copy.size(); ord < n; ord++) {
-        int doc = copy.doc(ord);
-        if (live != null && !live.get(doc)) {
+        if (!accepted.get().accepts(copy.doc(ord))) {
           continue;
-        }
-        if (allowed != null) {
-          if (allowed.docID() < doc) {
-            allowed.advance(doc);
-          }
-          if (allowed.docID() != doc) {
-            continue;
-          }
         }
         visited++;
         best.offer(INT8.dot(q, bytes, copy.offset(ord)) * toFloat, l, ord);
