@@ -53,7 +53,6 @@ final class VisionTower {
    * @return {@code [count, embed]} unnormalised image features
    */
   float[] encode(NDManager manager, float[] pixels, int count) {
-    int size = config.imageSize();
     int p = config.patchSize();
     int g = config.grid();
     int width = config.transformer().width();
