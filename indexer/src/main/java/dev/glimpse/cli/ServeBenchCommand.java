@@ -219,7 +219,7 @@ final class ServeBenchCommand implements Callable<Integer> {
               Optional.empty(),
               m.dimension(),
               "clip(" + m.preprocess().cropSize() + ")",
-              "djl-pytorch fp32");
+              m.engineDescription());
       LoadIndexBuilder.Result built =
           new LoadIndexBuilder(m, manifest, line -> log(err, line))
               .build(

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -151,13 +150,7 @@ public final class HeapBenchmark {
   public Result run(Path folder, long[] checkpoints, Path scratch)
       throws IOException, InterruptedException {
     IndexingOptions options = IndexingOptions.defaults(List.of(folder));
-    ModelManifest manifest =
-        new ModelManifest(
-            "bench-random",
-            Optional.empty(),
-            model.dimension(),
-            "clip(" + model.preprocess().cropSize() + ")",
-            "djl-pytorch fp32");
+    ModelManifest manifest = BenchManifest.of(model);
     Runtime rt = Runtime.getRuntime();
     AtomicLong peak = new AtomicLong();
     List<Checkpoint> afterGc = new ArrayList<>();

@@ -27,7 +27,6 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -373,13 +372,7 @@ public final class IndexBenchmark {
   /** Indexes the folder into a fresh temporary index; returns the number of images encoded. */
   private long indexOnce(IndexingOptions options, ImageEncoder encoder)
       throws IOException, InterruptedException {
-    ModelManifest manifest =
-        new ModelManifest(
-            "bench-random",
-            Optional.empty(),
-            model.dimension(),
-            "clip(" + model.preprocess().cropSize() + ")",
-            "djl-pytorch fp32");
+    ModelManifest manifest = BenchManifest.of(model);
     Files.createDirectories(settings.scratch());
     Path dir = Files.createTempDirectory(settings.scratch(), "index-");
     try {

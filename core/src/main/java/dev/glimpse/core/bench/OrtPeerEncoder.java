@@ -71,7 +71,7 @@ public final class OrtPeerEncoder implements BenchEncoder, AutoCloseable {
   @Override
   public float[] encodeText(String query) {
     long[] ids = tokenizer.encode(query);
-    int n = tokens(query);
+    int n = untilEndOfText(ids);
     long[] cut = java.util.Arrays.copyOf(ids, n);
     try (OnnxTensor in = OnnxTensor.createTensor(env, LongBuffer.wrap(cut), new long[] {1, n});
         OrtSession.Result r = text.run(Map.of("input_ids", in))) {
@@ -83,7 +83,11 @@ public final class OrtPeerEncoder implements BenchEncoder, AutoCloseable {
 
   @Override
   public int tokens(String query) {
-    long[] ids = tokenizer.encode(query);
+    return untilEndOfText(tokenizer.encode(query));
+  }
+
+  /** Ids up to and including the end-of-text token (the largest id). */
+  private static int untilEndOfText(long[] ids) {
     int eot = 0;
     for (int i = 1; i < ids.length; i++) {
       if (ids[i] > ids[eot]) {

@@ -87,14 +87,6 @@ final class FastModels {
     long[][] ids = {fp32.tokenizer().encode(FastPathProbe.SELF_CHECK_QUERY)};
     float[] a = fp32.textFeatures(ids)[0];
     float[] b = fast.textFeatures(ids)[0];
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
+    return Vectors.cosine(a, b);
   }
 }

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.util.Optional;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.util.Bits;
@@ -19,6 +22,13 @@ final class AcceptedDocs {
   private AcceptedDocs(Bits live, DocIdSetIterator allowed) {
     this.live = live;
     this.allowed = allowed;
+  }
+
+  /** The filter's weight for {@link #of}, or null without a filter. */
+  static Weight filterWeight(IndexSearcher searcher, Optional<Query> filter) throws IOException {
+    return filter.isPresent()
+        ? searcher.createWeight(searcher.rewrite(filter.get()), ScoreMode.COMPLETE_NO_SCORES, 1f)
+        : null;
   }
 
   /**

@@ -11,7 +11,6 @@ import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.Weight;
@@ -26,11 +25,7 @@ final class ExactVectorSearch {
   static TopDocs search(
       IndexSearcher searcher, String field, float[] query, int k, Optional<Query> filter)
       throws IOException {
-    Weight filterWeight =
-        filter.isPresent()
-            ? searcher.createWeight(
-                searcher.rewrite(filter.get()), ScoreMode.COMPLETE_NO_SCORES, 1f)
-            : null;
+    Weight filterWeight = AcceptedDocs.filterWeight(searcher, filter);
     // Min-heap of the best k: lowest score on top, ties broken towards the higher doc id.
     PriorityQueue<ScoreDoc> best =
         new PriorityQueue<>(

@@ -10,7 +10,6 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.Weight;
@@ -44,11 +43,7 @@ final class QuantizedExactSearch {
       int candidates,
       Optional<Query> filter)
       throws IOException {
-    Weight filterWeight =
-        filter.isPresent()
-            ? searcher.createWeight(
-                searcher.rewrite(filter.get()), ScoreMode.COMPLETE_NO_SCORES, 1f)
-            : null;
+    Weight filterWeight = AcceptedDocs.filterWeight(searcher, filter);
     float queryScale = QuantizedSegment.scaleFor(QuantizedSegment.maxAbs(query));
     byte[] q = QuantizedSegment.quantize(query, queryScale);
     List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();

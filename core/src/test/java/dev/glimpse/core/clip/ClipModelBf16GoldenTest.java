@@ -95,10 +95,7 @@ class ClipModelBf16GoldenTest {
   void image_features_match_reference_within_bf16_bounds(String fixture) throws Exception {
     Golden g = Golden.load(fixture);
     int n = g.imageCount();
-    float[] batch = new float[n * 3 * 64 * 64];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(g.pixels(i), 0, batch, i * 3 * 64 * 64, 3 * 64 * 64);
-    }
+    float[] batch = g.pixelBatch();
     float[][] actual = model(fixture).imageFeatures(batch, n);
     for (int i = 0; i < n; i++) {
       assertEmbedding(fixture + " image " + i, g.imageEmbeds(i), actual[i]);
@@ -111,10 +108,7 @@ class ClipModelBf16GoldenTest {
     Golden g = Golden.load(fixture);
     ClipModel m = model(fixture);
     int n = g.imageCount();
-    float[] batch = new float[n * 3 * 64 * 64];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(g.pixels(i), 0, batch, i * 3 * 64 * 64, 3 * 64 * 64);
-    }
+    float[] batch = g.pixelBatch();
     float[][] images = m.encodeImages(batch, n);
     float[][] texts = Vectors.normalizeRows(singleTexts(m, g.tokenIds()));
     float[][] expectedLogits = g.matrix("logits_per_image");

@@ -107,10 +107,7 @@ class ClipModelGoldenTest {
   void image_features_match_reference(String fixture) throws Exception {
     Golden g = Golden.load(fixture);
     int n = g.imageCount();
-    float[] batch = new float[n * 3 * 64 * 64];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(g.pixels(i), 0, batch, i * 3 * 64 * 64, 3 * 64 * 64);
-    }
+    float[] batch = g.pixelBatch();
     float[][] actual = model(fixture).imageFeatures(batch, n);
     for (int i = 0; i < n; i++) {
       assertEmbedding(fixture + " image " + i, g.imageEmbeds(i), actual[i]);
@@ -131,10 +128,7 @@ class ClipModelGoldenTest {
         Math.abs(m.logitScale() - expectedScale) <= 1e-6 * expectedScale,
         "logit scale " + m.logitScale() + " vs " + expectedScale);
     int n = g.imageCount();
-    float[] batch = new float[n * 3 * 64 * 64];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(g.pixels(i), 0, batch, i * 3 * 64 * 64, 3 * 64 * 64);
-    }
+    float[] batch = g.pixelBatch();
     float[][] images = m.encodeImages(batch, n);
     float[][] texts = Vectors.normalizeRows(m.textFeatures(g.tokenIds()));
     float[][] expectedLogits = g.matrix("logits_per_image");

@@ -45,10 +45,7 @@ class ClipModelInt8GoldenTest {
       assertEmbedding(fixture + " text " + i, g.textEmbeds(i), texts[i]);
     }
     int n = g.imageCount();
-    float[] batch = new float[n * 3 * 64 * 64];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(g.pixels(i), 0, batch, i * 3 * 64 * 64, 3 * 64 * 64);
-    }
+    float[] batch = g.pixelBatch();
     float[][] images = m.imageFeatures(batch, n);
     for (int i = 0; i < n; i++) {
       assertEmbedding(fixture + " image " + i, g.imageEmbeds(i), images[i]);

@@ -102,15 +102,18 @@ final class Golden {
   }
 
   static double cosine(float[] a, float[] b) {
-    double ab = 0;
-    double aa = 0;
-    double bb = 0;
-    for (int i = 0; i < a.length; i++) {
-      ab += (double) a[i] * b[i];
-      aa += (double) a[i] * a[i];
-      bb += (double) b[i] * b[i];
+    return Vectors.cosine(a, b);
+  }
+
+  /** All golden images' pixel values, back to back: the batch the image goldens were made with. */
+  float[] pixelBatch() {
+    int n = imageCount();
+    int per = pixels(0).length;
+    float[] batch = new float[n * per];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(pixels(i), 0, batch, i * per, per);
     }
-    return ab / Math.sqrt(aa * bb);
+    return batch;
   }
 
   /** Asserts an embedding against its reference within the bounds, printing the measured error. */
