@@ -82,7 +82,7 @@ final class BenchCommand implements Runnable {
         names = "--precisions",
         split = ",",
         paramLabel = "P[,P...]",
-        defaultValue = "fp32,bf16",
+        defaultValue = "fp32,bf16,int8",
         converter = PrecisionOption.Converter.class,
         description =
             "Precisions to measure, interleaved in one run; the first is the baseline of the"
@@ -93,11 +93,11 @@ final class BenchCommand implements Runnable {
         names = "--engines",
         split = ",",
         paramLabel = "E[,E...]",
-        defaultValue = "torch,onnx",
+        defaultValue = "onnx,onednn",
         converter = EngineOption.Converter.class,
         description =
-            "Engines to measure (torch, onnx), each with every precision it runs (onnx: fp32"
-                + " only). Default: ${DEFAULT-VALUE}.")
+            "Engines to measure (torch, onnx, onednn), each with every precision it runs (torch:"
+                + " fp32; onnx: fp32, int8; onednn: bf16). Default: ${DEFAULT-VALUE}.")
     List<Backend> engines;
 
     @Option(
@@ -111,6 +111,16 @@ final class BenchCommand implements Runnable {
 
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
+
+    /** Whether engine {@code e} offers precision {@code p} (auto resolves to one that does). */
+    private static boolean runs(Backend e, Precision p) {
+      return switch (e) {
+        case TORCH -> p == Precision.FP32;
+        case ONNX -> p == Precision.FP32 || p == Precision.INT8;
+        case ONEDNN -> p == Precision.BF16;
+        case AUTO -> true;
+      };
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -126,11 +136,10 @@ final class BenchCommand implements Runnable {
       try {
         for (Backend e : engines) {
           for (Precision p : precisions) {
-            if ((e == Backend.ONNX && p == Precision.BF16)
-                || (e == Backend.TORCH && p == Precision.INT8)) {
+            if (!runs(e, p)) {
               continue;
             }
-            models.add(ClipModel.load(ClipCheckpoint.open(dir), new ClipOptions(p).withBackend(e)));
+            models.add(ClipModel.load(ClipCheckpoint.open(dir), new ClipOptions(p, e, 0)));
           }
         }
         summary = models.get(0).config().summary();
@@ -167,7 +176,7 @@ final class BenchCommand implements Runnable {
       } else {
         out.println("model: " + summary);
         out.println(
-            "engines: torch = DJL PyTorch (libtorch), onnx = ONNX Runtime; "
+            "engines: torch = DJL PyTorch (libtorch), onnx = ONNX Runtime, onednn = oneDNN; "
                 + Runtime.getRuntime().availableProcessors()
                 + " CPUs; ratios are to "
                 + base);

@@ -7,15 +7,15 @@ import picocli.CommandLine.TypeConversionException;
 
 /** The {@code --engine} option of commands that run CLIP. */
 final class EngineOption {
-  static final String LABEL = "auto|onnx|torch";
+  static final String LABEL = "auto|onednn|onnx|torch";
   static final String DESCRIPTION =
-      "Inference engine: onnx (ONNX Runtime, fp32), torch (libtorch through DJL; needed for"
-          + " --precision bf16), auto (onnx where it loads and a self-check against libtorch"
-          + " passes, else torch). Default: ${DEFAULT-VALUE}.";
+      "Inference engine: onednn (oneDNN, bf16), onnx (ONNX Runtime: fp32, int8), torch"
+          + " (libtorch through DJL, fp32), auto (onednn for bf16; for fp32, onnx where it loads"
+          + " and a self-check against libtorch passes, else torch). Default: ${DEFAULT-VALUE}.";
 
   private EngineOption() {}
 
-  /** Parses auto, onnx and torch in any case. */
+  /** Parses auto, onednn, onnx and torch in any case. */
   static final class Converter implements ITypeConverter<Backend> {
     @Override
     public Backend convert(String value) {
@@ -23,7 +23,7 @@ final class EngineOption {
         return Backend.valueOf(value.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(
-            "unknown engine '" + value + "': use auto, onnx or torch");
+            "unknown engine '" + value + "': use auto, onednn, onnx or torch");
       }
     }
   }

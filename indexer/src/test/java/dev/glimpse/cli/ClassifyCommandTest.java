@@ -33,6 +33,8 @@ class ClassifyCommandTest {
             "classify",
             "--model",
             dir.toString(),
+            "--precision",
+            "fp32",
             dir.resolve("images/chelsea.png").toString(),
             "--labels",
             "a photo of a dog,a diagram,a cat",

@@ -57,6 +57,8 @@ class IndexCommandTest {
             index.toString(),
             "--model",
             model,
+            "--precision",
+            "fp32",
             "--json");
     assertEquals(0, r.exitCode(), r.err());
     JsonNode summary = JSON.readTree(r.out());
@@ -82,8 +84,19 @@ class IndexCommandTest {
     assertEquals(model, st.get("model").asText());
     assertTrue(st.get("sizeBytes").asLong() > 0);
 
+    // Exact precision: the pinned order and score below are float32's.
     Cli.Result search =
-        Cli.run(env(), "search", "a cat", "--index", index.toString(), "-k", "5", "--json");
+        Cli.run(
+            env(),
+            "search",
+            "a cat",
+            "--index",
+            index.toString(),
+            "-k",
+            "5",
+            "--precision",
+            "fp32",
+            "--json");
     assertEquals(0, search.exitCode(), search.err());
     JsonNode results = JSON.readTree(search.out()).get("results");
     assertEquals(5, results.size());
@@ -125,10 +138,22 @@ class IndexCommandTest {
       exact.sort(Map.Entry.<String, Double>comparingByValue().reversed());
       assertEquals(top, exact.subList(0, 5).stream().map(Map.Entry::getKey).toList());
     }
-    // The same query twice gives the same order.
-    assertEquals(
-        search.out(),
-        Cli.run(env(), "search", "a cat", "--index", index.toString(), "-k", "5", "--json").out());
+    // The same query twice gives the same answer.
+    String[] repeat = {
+      "search", "a cat", "--index", index.toString(), "-k", "5", "--precision", "fp32", "--json"
+    };
+    assertEquals(search.out(), Cli.run(env(), repeat).out());
+    // The default precision (bf16 where the CPU has it) ranks these five the same way; scores move
+    // by about 5e-4, well inside the gaps between them here.
+    JsonNode fast =
+        JSON.readTree(
+                Cli.run(env(), "search", "a cat", "--index", index.toString(), "-k", "5", "--json")
+                    .out())
+            .get("results");
+    List<String> fastTop = new ArrayList<>();
+    fast.forEach(h -> fastTop.add(Path.of(h.get("path").asText()).getFileName().toString()));
+    assertEquals(top, fastTop);
+    assertEquals(0.3417, fast.get(0).get("score").asDouble(), 3e-3);
   }
 
   @Test

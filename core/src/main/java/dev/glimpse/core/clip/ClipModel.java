@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A loaded CLIP model: both towers on one engine (libtorch through DJL, or ONNX Runtime), the
- * tokenizer and the logit scale.
+ * A loaded CLIP model: both towers on one engine (oneDNN in bf16, ONNX Runtime, or libtorch through
+ * DJL), the tokenizer and the logit scale.
  *
  * <p>Thread-safe: the weights are read-only and every call allocates its own buffers. Many request
  * threads may encode at once.
@@ -43,57 +43,46 @@ public final class ClipModel implements AutoCloseable {
   /**
    * Loads both towers and the tokenizer of a checkpoint.
    *
-   * @throws CheckpointException also when {@link Precision#BF16} is asked for and cannot run here
-   *     (no Vector API, or a geometry the fast path does not cover), or when {@link Backend#ONNX}
-   *     is asked for and ONNX Runtime cannot run here; {@link Precision#AUTO} falls back to float32
-   *     and {@link Backend#AUTO} to libtorch instead
+   * @throws CheckpointException also when the engine asked for cannot run here ({@link
+   *     DnnlUnavailableException}, {@link OnnxUnavailableException}) or does not offer the
+   *     precision; {@link Precision#AUTO} falls back from bf16 to float32, and {@link Backend#AUTO}
+   *     from ONNX Runtime to libtorch, instead
    */
   public static ClipModel load(ClipCheckpoint checkpoint, ClipOptions options)
       throws CheckpointException {
-    Backend backend = EngineChoice.resolve(options, checkpoint.config());
-    ClipModel model;
+    EngineChoice.Choice choice = EngineChoice.resolve(options, checkpoint.config());
     try {
-      model = loadFp32(checkpoint, backend, options);
+      return loadOn(checkpoint, choice, options.threads());
+    } catch (DnnlUnavailableException e) {
+      if (options.precision() != Precision.AUTO || options.backend() != Backend.AUTO) {
+        throw e;
+      }
+      LOG.info("precision auto: fp32, because {}", e.getMessage());
+      choice =
+          new EngineChoice.Choice(EngineChoice.fp32Engine(checkpoint.config()), Precision.FP32);
+      return loadFallingBackToTorch(checkpoint, choice, options);
     } catch (OnnxUnavailableException e) {
-      if (options.backend() != Backend.AUTO) {
+      if (options.backend() != Backend.AUTO || choice.precision() != Precision.FP32) {
         throw e;
       }
       LOG.info("engine auto: torch, because {}", e.getMessage());
-      backend = Backend.TORCH;
-      model = loadFp32(checkpoint, backend, options);
+      return loadOn(checkpoint, new EngineChoice.Choice(Backend.TORCH, Precision.FP32), 0);
     }
-    if (backend == Backend.ONNX || options.precision() == Precision.FP32) {
-      return model;
-    }
-    if (options.precision() == Precision.INT8) {
-      model.close();
-      throw new CheckpointException("int8 runs on the onnx engine only, which cannot run here");
-    }
+  }
+
+  private static ClipModel loadFallingBackToTorch(
+      ClipCheckpoint checkpoint, EngineChoice.Choice choice, ClipOptions options)
+      throws CheckpointException {
     try {
-      return FastModels.upgrade(model, options.precision());
-    } catch (CheckpointException | RuntimeException e) {
-      model.close();
-      throw e;
+      return loadOn(checkpoint, choice, options.threads());
+    } catch (OnnxUnavailableException e) {
+      LOG.info("engine auto: torch, because {}", e.getMessage());
+      return loadOn(checkpoint, new EngineChoice.Choice(Backend.TORCH, Precision.FP32), 0);
     }
   }
 
-  /** This model sharing its weights, with the text tower replaced. Closing either closes both. */
-  ClipModel withText(TextTower fasterText, Precision p) {
-    return new ClipModel(checkpoint, torch().withText(fasterText), tokenizer, logitScale, p);
-  }
-
-  TextTower textTower() {
-    return torch().textTower();
-  }
-
-  private TorchTowers torch() {
-    if (towers instanceof TorchTowers t) {
-      return t;
-    }
-    throw new IllegalStateException("the bf16 text path runs on the torch engine only");
-  }
-
-  private static ClipModel loadFp32(ClipCheckpoint checkpoint, Backend backend, ClipOptions options)
+  private static ClipModel loadOn(
+      ClipCheckpoint checkpoint, EngineChoice.Choice choice, int threads)
       throws CheckpointException {
     ClipTokenizer tokenizer = null;
     try (WeightStore store = checkpoint.openWeights()) {
@@ -104,13 +93,14 @@ public final class ClipModel implements AutoCloseable {
           checkpoint.tokenizer().isPresent()
               ? ClipTokenizer.fromFile(checkpoint.tokenizer().get(), context)
               : ClipTokenizer.bundled(context);
-      boolean int8 = backend == Backend.ONNX && options.precision() == Precision.INT8;
       Towers towers =
-          backend == Backend.ONNX
-              ? OrtTowers.load(reader, options.threads(), options.precision())
-              : TorchTowers.load(reader);
-      return new ClipModel(
-          checkpoint, towers, tokenizer, scale, int8 ? Precision.INT8 : Precision.FP32);
+          switch (choice.backend()) {
+            case ONNX -> OrtTowers.load(reader, threads, choice.precision());
+            case ONEDNN -> DnnlTowers.load(reader);
+            case TORCH -> TorchTowers.load(reader);
+            case AUTO -> throw new IllegalStateException("engine not resolved");
+          };
+      return new ClipModel(checkpoint, towers, tokenizer, scale, choice.precision());
     } catch (CheckpointException | RuntimeException e) {
       if (tokenizer != null) {
         tokenizer.close();
@@ -129,18 +119,23 @@ public final class ClipModel implements AutoCloseable {
     return checkpoint;
   }
 
-  /** The engine the towers run on: {@link Backend#TORCH} or {@link Backend#ONNX}. */
+  /** The engine the towers run on: never {@link Backend#AUTO}. */
   public Backend backend() {
     return towers.backend();
   }
 
   /** Engine and precision in words, e.g. {@code onnxruntime fp32}, for manifests and logs. */
   public String engineDescription() {
-    String engine = backend() == Backend.ONNX ? "onnxruntime" : "djl-pytorch";
+    String engine =
+        switch (backend()) {
+          case ONNX -> "onnxruntime";
+          case ONEDNN -> "onednn";
+          case TORCH, AUTO -> "djl-pytorch";
+        };
     return engine + " " + precision.name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** The precision the encoders run in: {@link Precision#FP32} or {@link Precision#BF16}. */
+  /** The precision the encoders run in: never {@link Precision#AUTO}. */
   public Precision precision() {
     return precision;
   }

@@ -12,80 +12,135 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Resolves {@link Backend#AUTO}: ONNX Runtime where it loads here and passes a self-check, libtorch
- * otherwise.
+ * Resolves {@link Backend#AUTO} and {@link Precision#AUTO} to a concrete engine and precision.
  *
- * <p>The self-check builds a small random-weight CLIP with the model's activation and LayerNorm
- * epsilon, runs a text batch and an image batch on both engines, and requires the embeddings to
- * agree to float32 rounding (cosine at least {@value #MIN_COSINE}, max abs difference at most
- * {@value #MAX_ABS}). libtorch is the engine the golden tests pin to OpenAI's reference, so this
- * proves, on this machine's CPU and ONNX Runtime build, that the ONNX graphs compute the same
- * function. It costs about a second; a pass is remembered per process, and on disk (an empty marker
- * file under {@code $XDG_CACHE_HOME/glimpse/engine-check}, else {@code
- * ~/.cache/glimpse/engine-check}) per Glimpse version and build, ONNX Runtime version, CPU model,
- * activation and epsilon, so later commands skip it. A failure is never remembered.
+ * <p>Fast mode first: {@link Backend#ONEDNN} in {@link Precision#BF16} where oneDNN loads, the CPU
+ * multiplies bf16 natively, and a self-check passes: a small random-weight CLIP with the model's
+ * activation and LayerNorm epsilon, run in bf16 and in float32 on libtorch, must agree to cosine
+ * {@value #MIN_BF16_COSINE} (the fixture README's bf16 bound). Otherwise float32: ONNX Runtime
+ * where it loads here and agrees with libtorch to float32 rounding (cosine at least {@value
+ * #MIN_COSINE}, max abs difference at most {@value #MAX_ABS}), else libtorch. libtorch is the
+ * engine the golden tests pin to OpenAI's reference, so the checks prove, on this machine's CPU and
+ * native builds, that the other engines compute the same function.
+ *
+ * <p>Each check costs about a second; a pass is remembered per process, and on disk (an empty
+ * marker file under {@code $XDG_CACHE_HOME/glimpse/engine-check}, else {@code
+ * ~/.cache/glimpse/engine-check}) per Glimpse version and build, engine, CPU model, activation and
+ * epsilon, so later commands skip it. A failure is never remembered.
  */
 final class EngineChoice {
   private static final Logger LOG = LoggerFactory.getLogger(EngineChoice.class);
 
   static final double MIN_COSINE = 0.99999;
   static final double MAX_ABS = 1e-4;
+  static final double MIN_BF16_COSINE = 0.9995;
 
   private static final ConcurrentMap<String, String> FAILURES = new ConcurrentHashMap<>();
 
   private EngineChoice() {}
 
-  /** The concrete engine for these options and this model geometry. */
-  static Backend resolve(ClipOptions options, ClipConfig config) throws CheckpointException {
-    return switch (options.backend()) {
-      case TORCH -> {
-        if (options.precision() == Precision.INT8) {
+  /** A concrete engine and precision. */
+  record Choice(Backend backend, Precision precision) {}
+
+  /** The concrete engine and precision for these options and this model geometry. */
+  static Choice resolve(ClipOptions options, ClipConfig config) throws CheckpointException {
+    Backend b = options.backend();
+    return switch (options.precision()) {
+      case BF16 -> {
+        if (b != Backend.AUTO && b != Backend.ONEDNN) {
+          throw new CheckpointException(
+              "bf16 runs on the onednn engine only; use --engine auto or onednn");
+        }
+        yield new Choice(Backend.ONEDNN, Precision.BF16);
+      }
+      case INT8 -> {
+        if (b != Backend.AUTO && b != Backend.ONNX) {
           throw new CheckpointException(
               "int8 runs on the onnx engine only; use --engine onnx or auto");
         }
-        yield Backend.TORCH;
+        yield new Choice(Backend.ONNX, Precision.INT8);
       }
-      case ONNX -> {
-        if (options.precision() == Precision.BF16) {
+      case FP32 -> {
+        if (b == Backend.ONEDNN) {
           throw new CheckpointException(
-              "bf16 runs on the torch engine only; use --engine torch or --precision fp32");
+              "the onednn engine runs bf16 only; for fp32 use --engine auto, onnx or torch");
         }
-        yield Backend.ONNX;
+        yield new Choice(b == Backend.AUTO ? fp32Engine(config) : b, Precision.FP32);
       }
       case AUTO -> {
-        if (options.precision() == Precision.BF16) {
-          yield Backend.TORCH;
+        if (b == Backend.ONEDNN) {
+          yield new Choice(Backend.ONEDNN, Precision.BF16);
         }
-        if (options.precision() == Precision.INT8) {
-          yield Backend.ONNX;
+        if (b != Backend.AUTO) {
+          yield new Choice(b, Precision.FP32);
         }
-        TransformerConfig t = config.text().transformer();
-        String why =
-            FAILURES.computeIfAbsent(
-                t.activation() + "/" + t.layerNormEps(),
-                k -> rememberedSelfCheck(t.activation(), t.layerNormEps()));
-        if (!why.isEmpty()) {
-          LOG.info("engine auto: torch, because {}", why);
-          yield Backend.TORCH;
+        String why = fastModeUnavailable(config);
+        if (why.isEmpty()) {
+          LOG.debug("precision auto: bf16 on onednn (self-check passed)");
+          yield new Choice(Backend.ONEDNN, Precision.BF16);
         }
-        LOG.debug("engine auto: onnx (self-check passed)");
-        yield Backend.ONNX;
+        LOG.info("precision auto: fp32, because {}", why);
+        yield new Choice(fp32Engine(config), Precision.FP32);
       }
     };
   }
 
+  /** ONNX Runtime where it passes its self-check, else libtorch. */
+  static Backend fp32Engine(ClipConfig config) {
+    TransformerConfig t = config.text().transformer();
+    String why =
+        FAILURES.computeIfAbsent(
+            "onnx/" + t.activation() + "/" + t.layerNormEps(),
+            k ->
+                rememberedSelfCheck(
+                    "onnx",
+                    ClipOnnxGraphs.class,
+                    t.activation(),
+                    t.layerNormEps(),
+                    () -> selfCheck(t.activation(), t.layerNormEps(), Backend.ONNX)));
+    if (!why.isEmpty()) {
+      LOG.info("engine auto: torch, because {}", why);
+      return Backend.TORCH;
+    }
+    LOG.debug("engine auto: onnx (self-check passed)");
+    return Backend.ONNX;
+  }
+
+  /** Why the bf16 fast mode cannot be the default here; empty when it can. */
+  static String fastModeUnavailable(ClipConfig config) {
+    String hardware = FAILURES.computeIfAbsent("onednn", k -> DnnlProbe.unavailableReason());
+    if (!hardware.isEmpty()) {
+      return hardware;
+    }
+    TransformerConfig t = config.text().transformer();
+    return FAILURES.computeIfAbsent(
+        "onednn/" + t.activation() + "/" + t.layerNormEps(),
+        k ->
+            rememberedSelfCheck(
+                "onednn-bf16",
+                DnnlTransformer.class,
+                t.activation(),
+                t.layerNormEps(),
+                () -> selfCheck(t.activation(), t.layerNormEps(), Backend.ONEDNN)));
+  }
+
   /** The self-check, skipped where a marker says it passed here before. */
-  private static String rememberedSelfCheck(Activation activation, float eps) {
+  private static String rememberedSelfCheck(
+      String engine,
+      Class<?> builtWith,
+      Activation activation,
+      float eps,
+      java.util.function.Supplier<String> check) {
     Path marker = null;
     try {
-      marker = markerFile(activation, eps);
+      marker = markerFile(engine, builtWith, activation, eps);
       if (Files.isRegularFile(marker)) {
         return "";
       }
     } catch (IOException | RuntimeException | LinkageError e) {
       LOG.debug("engine self-check marker unavailable", e);
     }
-    String why = selfCheck(activation, eps);
+    String why = check.get();
     if (why.isEmpty() && marker != null) {
       try {
         Files.createDirectories(marker.getParent());
@@ -97,7 +152,8 @@ final class EngineChoice {
     return why;
   }
 
-  private static Path markerFile(Activation activation, float eps) throws IOException {
+  private static Path markerFile(
+      String engine, Class<?> builtWith, Activation activation, float eps) throws IOException {
     String xdg = System.getenv("XDG_CACHE_HOME");
     Path base =
         xdg != null && !xdg.isBlank()
@@ -107,8 +163,11 @@ final class EngineChoice {
         String.join(
             "|",
             String.valueOf(EngineChoice.class.getPackage().getImplementationVersion()),
-            buildStamp(),
-            ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion(),
+            buildStamp(builtWith),
+            engine,
+            engine.equals("onnx")
+                ? ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion()
+                : DnnlProbe.version(),
             System.getProperty("os.arch"),
             cpuModel(),
             activation.name(),
@@ -126,8 +185,8 @@ final class EngineChoice {
    * When the graph builder was compiled: development builds carry no version, so a rebuilt graph
    * builder must not inherit an older build's pass.
    */
-  private static String buildStamp() throws IOException {
-    java.net.URL url = ClipOnnxGraphs.class.getResource("ClipOnnxGraphs.class");
+  private static String buildStamp(Class<?> builtWith) throws IOException {
+    java.net.URL url = builtWith.getResource(builtWith.getSimpleName() + ".class");
     if (url == null) {
       return "unknown";
     }
@@ -146,8 +205,15 @@ final class EngineChoice {
     }
   }
 
-  /** Runs the self-check; the empty string when it passes, else why not. */
-  static String selfCheck(Activation activation, float eps) {
+  /**
+   * Runs a self-check of {@code candidate} ({@link Backend#ONNX} in float32 or {@link
+   * Backend#ONEDNN} in bf16) against libtorch's float32; the empty string when it passes, else why
+   * not. Where libtorch itself does not run, ONNX Runtime cannot be checked and is trusted (it is
+   * golden-tested like libtorch), and bf16 is checked against ONNX Runtime instead.
+   */
+  static String selfCheck(Activation activation, float eps, Backend candidate) {
+    boolean bf16 = candidate == Backend.ONEDNN;
+    String engine = bf16 ? "oneDNN bf16" : "ONNX Runtime";
     Path dir = null;
     try {
       dir = Files.createTempDirectory("glimpse-selfcheck");
@@ -164,20 +230,39 @@ final class EngineChoice {
       for (int i = 0; i < pixels.length; i++) {
         pixels[i] = (float) (random.nextDouble() * 4 - 2);
       }
-      float[][] torchText;
-      float[][] torchImages;
-      try (ClipModel torch = ClipModel.load(checkpoint, ClipOptions.DEFAULTS)) {
-        torchText = torch.textFeatures(ids);
-        torchImages = torch.imageFeatures(pixels, 2);
+      float[][] referenceText;
+      float[][] referenceImages;
+      ClipModel reference;
+      try {
+        reference = ClipModel.load(checkpoint, ClipOptions.DEFAULTS);
+      } catch (CheckpointException e) {
+        if (!bf16) {
+          LOG.info(
+              "libtorch does not run here ({}); ONNX Runtime is used unchecked", e.getMessage());
+          return "";
+        }
+        reference = ClipModel.load(checkpoint, new ClipOptions(Precision.FP32, Backend.ONNX, 0));
       }
-      try (ClipModel onnx =
-          ClipModel.load(checkpoint, ClipOptions.DEFAULTS.withBackend(Backend.ONNX))) {
-        String text = compare("text", torchText, onnx.textFeatures(ids));
-        String image = compare("image", torchImages, onnx.imageFeatures(pixels, 2));
+      try (ClipModel r = reference) {
+        referenceText = r.textFeatures(ids);
+        referenceImages = r.imageFeatures(pixels, 2);
+      }
+      ClipOptions options =
+          bf16
+              ? new ClipOptions(Precision.BF16, Backend.ONEDNN, 0)
+              : new ClipOptions(Precision.FP32, Backend.ONNX, 0);
+      double minCosine = bf16 ? MIN_BF16_COSINE : MIN_COSINE;
+      double maxAbs = bf16 ? Double.POSITIVE_INFINITY : MAX_ABS;
+      try (ClipModel m = ClipModel.load(checkpoint, options)) {
+        String text =
+            compare(engine, "text", referenceText, m.textFeatures(ids), minCosine, maxAbs);
+        String image =
+            compare(
+                engine, "image", referenceImages, m.imageFeatures(pixels, 2), minCosine, maxAbs);
         return text.isEmpty() ? image : text;
       }
     } catch (IOException | RuntimeException | LinkageError e) {
-      return "ONNX Runtime is not usable here: " + e.getMessage();
+      return engine + " is not usable here: " + e.getMessage();
     } finally {
       if (dir != null) {
         deleteQuietly(dir);
@@ -185,21 +270,30 @@ final class EngineChoice {
     }
   }
 
-  static String compare(String tower, float[][] expected, float[][] actual) {
+  /** Empty when every row of {@code actual} agrees with {@code expected}, else why not. */
+  static String compare(
+      String engine,
+      String tower,
+      float[][] expected,
+      float[][] actual,
+      double minCosine,
+      double maxAbsAllowed) {
     for (int r = 0; r < expected.length; r++) {
       double maxAbs = 0;
       for (int i = 0; i < expected[r].length; i++) {
         maxAbs = Math.max(maxAbs, Math.abs(expected[r][i] - actual[r][i]));
       }
       double cos = Vectors.cosine(expected[r], actual[r]);
-      if (!(cos >= MIN_COSINE) || !(maxAbs <= MAX_ABS)) {
-        return "the ONNX Runtime self-check failed on the "
+      if (!(cos >= minCosine) || !(maxAbs <= maxAbsAllowed)) {
+        return "the "
+            + engine
+            + " self-check failed on the "
             + tower
             + " tower (cosine "
             + cos
             + ", max abs difference "
             + maxAbs
-            + " against libtorch)";
+            + " against float32)";
       }
     }
     return "";

@@ -3,22 +3,21 @@ package dev.glimpse.core.clip;
 /** Numeric precision of the encoders. */
 public enum Precision {
   /**
-   * Exact: float32 everywhere, through libtorch. Matches OpenAI's reference to the fixture README's
-   * float32 bounds (embeddings max abs 5e-5).
+   * Exact: float32 everywhere, on ONNX Runtime or libtorch. Matches OpenAI's reference to the
+   * fixture README's float32 bounds (embeddings max abs 5e-5).
    */
   FP32,
   /**
-   * Fast: text queries of up to 32 rows (texts x tokens) run their transformer blocks in Java with
-   * linear weights rounded to bfloat16 (float32 activations, accumulation, LayerNorm and softmax).
-   * Meets the fixture README's bfloat16 bounds (embeddings max abs 0.1, cosine 0.9995). Images and
-   * longer texts run the float32 path: DJL 0.36 cannot create bfloat16 tensors (see {@code
-   * docs/benchmarks.md}). Needs the Vector API ({@code --add-modules jdk.incubator.vector}).
+   * Fast: the transformer blocks of both towers run on oneDNN with bfloat16 weights, LayerNorm
+   * outputs and attention operands; float32 residual stream, accumulation, biases, LayerNorm
+   * statistics, softmax, patch embedding, final LayerNorm and projections. Meets the fixture
+   * README's bfloat16 bounds (embeddings max abs 0.1, cosine 0.9995). Runs on every x86-64 CPU, but
+   * is fast only where the CPU multiplies bf16 natively (AVX512_BF16, AMX).
    */
   BF16,
   /**
-   * {@link #BF16} where the JVM has the Vector API with 512-bit vectors, a self-check on the loaded
-   * model passes (cosine of a test query's fp32 and bf16 embeddings at least 0.9995) and bf16
-   * answers that query at least 10% faster than fp32 on this machine; otherwise {@link #FP32}.
+   * The default: {@link #BF16} where oneDNN runs here, the CPU multiplies bf16 natively and a
+   * self-check against float32 passes; otherwise {@link #FP32}.
    */
   AUTO,
   /**

@@ -22,7 +22,6 @@ final class TextTower {
   private final NDArray lnFinalBias;
   private final NDArray projection; // [W, E]
   private final Transformer transformer;
-  private final FewRowTransformer fewRows; // null: every call runs the fp32 libtorch blocks
 
   TextTower(
       TextConfig config,
@@ -32,63 +31,13 @@ final class TextTower {
       NDArray lnFinalBias,
       NDArray projection,
       Transformer transformer) {
-    this(
-        config,
-        tokenEmbedding,
-        positions,
-        lnFinalWeight,
-        lnFinalBias,
-        projection,
-        transformer,
-        null);
-  }
-
-  private TextTower(
-      TextConfig config,
-      NDArray tokenEmbedding,
-      NDArray positions,
-      NDArray lnFinalWeight,
-      NDArray lnFinalBias,
-      NDArray projection,
-      Transformer transformer,
-      FewRowTransformer fewRows) {
     this.config = config;
-    this.fewRows = fewRows;
     this.tokenEmbedding = tokenEmbedding;
     this.positions = positions;
     this.lnFinalWeight = lnFinalWeight;
     this.lnFinalBias = lnFinalBias;
     this.projection = projection;
     this.transformer = transformer;
-  }
-
-  /**
-   * Up to this many rows (texts x tokens), a tower with a bf16 fast path runs its blocks in {@link
-   * FewRowTransformer}; above it, the libtorch GEMMs are compute-efficient enough to win.
-   */
-  static final int FEW_ROWS = 32;
-
-  /** Whether this tower's geometry supports the bf16 few-row path. */
-  boolean supportsFewRows() {
-    return FewRowTransformer.supports(transformer.config());
-  }
-
-  /** A tower sharing these weights that runs queries of up to {@link #FEW_ROWS} rows in bf16. */
-  TextTower withBf16FewRows() {
-    return new TextTower(
-        config,
-        tokenEmbedding,
-        positions,
-        lnFinalWeight,
-        lnFinalBias,
-        projection,
-        transformer,
-        FewRowTransformer.of(transformer));
-  }
-
-  /** Whether a call with this many rows (texts x tokens) takes the bf16 few-row path. */
-  boolean usesFewRows(long rows) {
-    return fewRows != null && rows <= FEW_ROWS;
   }
 
   /**
@@ -114,14 +63,7 @@ final class TextTower {
     NDArray x = embedded.add(pos);
     embedded.close();
     pos.close();
-    NDArray out;
-    if (usesFewRows((long) rows * length)) {
-      float[] h = fewRows.forward(x.toFloatArray(), rows, length, true);
-      out = manager.create(h, x.getShape());
-      x.close();
-    } else {
-      out = transformer.forward(x, true);
-    }
+    NDArray out = transformer.forward(x, true);
     NDArray normed = transformer.layerNorm(out, lnFinalWeight, lnFinalBias);
     out.close();
     long[] poolIndex = tokens.flatPoolIndex();

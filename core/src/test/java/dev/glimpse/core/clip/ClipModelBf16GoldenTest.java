@@ -8,9 +8,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The bf16 fast precision against OpenAI's reference outputs, for both checkpoint layouts. Bounds
- * are the fixture README's bfloat16 row (measured there for torch's bf16 compute: 3.4e-2 / 0.99992
- * / 0.11 / 0.014): embeddings max abs 0.1 and cosine 0.9995, logits 0.3, probs 0.03.
+ * The bf16 fast mode (oneDNN) against OpenAI's reference outputs, for both checkpoint layouts.
+ * Bounds are the fixture README's bfloat16 row (measured there for torch's bf16 compute: 3.4e-2 /
+ * 0.99992 / 0.11 / 0.014): embeddings max abs 0.1 and cosine 0.9995, logits 0.3, probs 0.03.
  */
 class ClipModelBf16GoldenTest {
   private static final float EMBED_MAX_ABS = 0.1f;
@@ -18,7 +18,7 @@ class ClipModelBf16GoldenTest {
   private static final FixtureModels MODELS = new FixtureModels();
 
   static ClipModel model(String fixture) throws Exception {
-    return MODELS.get(fixture, Precision.BF16);
+    return MODELS.get(fixture, Precision.BF16, Backend.ONEDNN);
   }
 
   @AfterAll
@@ -39,33 +39,37 @@ class ClipModelBf16GoldenTest {
     return out;
   }
 
-  private static int tokens(long[] row) {
-    int best = 0;
-    for (int i = 1; i < row.length; i++) {
-      if (row[i] > row[best]) {
-        best = i;
-      }
-    }
-    return best + 1;
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {Golden.OPENAI, Golden.HF})
-  void queries_take_the_bf16_path_and_differ_from_fp32(String fixture) throws Exception {
+  void both_towers_run_on_onednn_and_differ_from_fp32(String fixture) throws Exception {
     ClipModel fast = model(fixture);
     assertEquals(Precision.BF16, fast.precision());
+    assertEquals(Backend.ONEDNN, fast.backend());
+    Golden g = Golden.load(fixture);
+    ClipModel exact = MODELS.get(fixture, Precision.FP32);
+    long[][] first = {g.tokenIds()[0]};
+    // If these were equal, the tests below would be checking a float32 path.
+    float[] text = fast.textFeatures(first)[0];
+    assertTrue(Golden.maxAbs(exact.textFeatures(first)[0], text) > 0, "text is float32");
+    float[] pixels = g.pixelBatch();
+    float[] image = fast.imageFeatures(pixels, g.imageCount())[0];
+    float[] exactImage = exact.imageFeatures(pixels, g.imageCount())[0];
+    assertTrue(Golden.maxAbs(exactImage, image) > 0, "image is float32");
+  }
+
+  /** Text rows stop at the last end-of-text token (padded to a multiple of 8): same answers. */
+  @ParameterizedTest
+  @ValueSource(strings = {Golden.OPENAI, Golden.HF})
+  void truncated_text_matches_the_full_context(String fixture) throws Exception {
     long[][] ids = Golden.load(fixture).tokenIds();
-    int fewRowQueries = 0;
-    for (long[] row : ids) {
-      if (fast.textTower().usesFewRows(tokens(row))) {
-        fewRowQueries++;
-      }
+    ClipModel m = model(fixture);
+    float[][] cut = m.textFeatures(ids, false);
+    float[][] full = m.textFeatures(ids, true);
+    for (int i = 0; i < ids.length; i++) {
+      assertTrue(
+          Vectors.cosine(full[i], cut[i]) >= 0.99999,
+          "text " + i + ": cosine " + Vectors.cosine(full[i], cut[i]));
     }
-    assertTrue(fewRowQueries >= ids.length - 1, fewRowQueries + " of " + ids.length);
-    float[] bf16 = fast.textFeatures(new long[][] {ids[0]})[0];
-    float[] fp32 = MODELS.get(fixture, Precision.FP32).textFeatures(new long[][] {ids[0]})[0];
-    // If these were equal, the test below would be checking the fp32 path.
-    assertTrue(Golden.maxAbs(fp32, bf16) > 0, "bf16 features equal the fp32 ones bit for bit");
   }
 
   @ParameterizedTest
@@ -125,18 +129,5 @@ class ClipModelBf16GoldenTest {
         "bf16 %s: logits max abs %.3g, probs max abs %.3g%n", fixture, worstLogit, worstProb);
     assertTrue(worstLogit <= 0.3f, "logits off by " + worstLogit);
     assertTrue(worstProb <= 0.03f, "probs off by " + worstProb);
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {Golden.OPENAI, Golden.HF})
-  void auto_picks_bf16_only_when_the_self_check_passes_and_it_is_faster(String fixture)
-      throws Exception {
-    try (ClipModel fp32 = ClipModel.load(ClipCheckpoint.open(Golden.fixture(fixture)))) {
-      ClipModel chosen = FastModels.upgrade(fp32, Precision.AUTO, (slow, fast) -> true);
-      assertEquals(Precision.BF16, chosen.precision());
-      assertEquals(
-          Precision.FP32,
-          FastModels.upgrade(fp32, Precision.AUTO, (slow, fast) -> false).precision());
-    }
   }
 }

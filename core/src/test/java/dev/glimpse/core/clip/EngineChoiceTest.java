@@ -13,29 +13,118 @@ import org.junit.jupiter.api.io.TempDir;
 class EngineChoiceTest {
 
   @Test
-  void self_check_passes_for_both_activations() {
-    assertEquals("", EngineChoice.selfCheck(Activation.QUICK_GELU, 1e-5f));
-    assertEquals("", EngineChoice.selfCheck(Activation.GELU, 1e-6f));
+  void onnx_self_check_passes_for_both_activations() {
+    assertEquals("", EngineChoice.selfCheck(Activation.QUICK_GELU, 1e-5f, Backend.ONNX));
+    assertEquals("", EngineChoice.selfCheck(Activation.GELU, 1e-6f, Backend.ONNX));
+  }
+
+  @Test
+  void bf16_self_check_passes_for_both_activations() {
+    assertEquals("", EngineChoice.selfCheck(Activation.QUICK_GELU, 1e-5f, Backend.ONEDNN));
+    assertEquals("", EngineChoice.selfCheck(Activation.GELU, 1e-6f, Backend.ONEDNN));
   }
 
   @Test
   void self_check_comparison_rejects_a_wrong_vector() {
     float[][] expected = {{1f, 2f, 3f}};
-    assertEquals("", EngineChoice.compare("text", expected, new float[][] {{1f, 2f, 3.00001f}}));
-    String why = EngineChoice.compare("text", expected, new float[][] {{1f, 2f, 3.01f}});
+    float[][] close = {{1f, 2f, 3.00001f}};
+    float[][] off = {{1f, 2f, 3.01f}};
+    assertEquals("", EngineChoice.compare("x", "text", expected, close, 0.99999, 1e-4));
+    String why = EngineChoice.compare("x", "text", expected, off, 0.99999, 1e-4);
     assertTrue(why.contains("text tower"), why);
+    float[][] turned = {{3f, 2f, 1f}};
+    why = EngineChoice.compare("x", "image", expected, turned, 0.9995, Double.POSITIVE_INFINITY);
+    assertTrue(why.contains("image tower"), why);
   }
 
   @Test
-  void auto_runs_onnx_here_and_onnx_refuses_bf16() throws Exception {
+  void fp32_auto_runs_onnx_here() throws Exception {
     ClipCheckpoint c = ClipCheckpoint.open(Golden.fixture(Golden.OPENAI));
-    try (ClipModel m = ClipModel.load(c, ClipOptions.DEFAULTS.withBackend(Backend.AUTO))) {
+    try (ClipModel m = ClipModel.load(c, new ClipOptions(Precision.FP32, Backend.AUTO, 0))) {
       assertEquals(Backend.ONNX, m.backend());
+      assertEquals(Precision.FP32, m.precision());
     }
-    ClipOptions bf16Onnx = new ClipOptions(Precision.BF16).withBackend(Backend.ONNX);
-    CheckpointException e =
-        assertThrows(CheckpointException.class, () -> ClipModel.load(c, bf16Onnx));
-    assertTrue(e.getMessage().contains("torch"), e.getMessage());
+  }
+
+  /**
+   * The default options pick bf16 exactly where the hardware probe says the CPU runs it natively.
+   */
+  @Test
+  void auto_picks_bf16_on_onednn_exactly_where_the_cpu_multiplies_bf16() throws Exception {
+    ClipCheckpoint c = ClipCheckpoint.open(Golden.fixture(Golden.OPENAI));
+    String why = DnnlProbe.unavailableReason();
+    try (ClipModel m = ClipModel.load(c, new ClipOptions(Precision.AUTO, Backend.AUTO, 0))) {
+      if (why.isEmpty()) {
+        assertEquals(Backend.ONEDNN, m.backend());
+        assertEquals(Precision.BF16, m.precision());
+        assertEquals("onednn bf16", m.engineDescription());
+      } else {
+        assertEquals(Precision.FP32, m.precision(), why);
+      }
+    }
+  }
+
+  @Test
+  void engines_refuse_precisions_they_do_not_offer() throws Exception {
+    ClipCheckpoint c = ClipCheckpoint.open(Golden.fixture(Golden.OPENAI));
+    String[][] cases = {
+      {"BF16", "ONNX", "onednn"},
+      {"BF16", "TORCH", "onednn"},
+      {"INT8", "TORCH", "onnx"},
+      {"INT8", "ONEDNN", "onnx"},
+      {"FP32", "ONEDNN", "bf16 only"},
+    };
+    for (String[] k : cases) {
+      ClipOptions o = new ClipOptions(Precision.valueOf(k[0]), Backend.valueOf(k[1]), 0);
+      CheckpointException e = assertThrows(CheckpointException.class, () -> ClipModel.load(c, o));
+      assertTrue(e.getMessage().contains(k[2]), k[0] + "/" + k[1] + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * bf16 on oneDNN against libtorch on the geometry of the GELU test below (erf GELU, head width 16
+   * and 32, bf16-stored weights): within the fixture README's bf16 cosine bound, one text and one
+   * image at a time and batched, with odd batch sizes and text lengths.
+   */
+  @Test
+  void onednn_bf16_matches_torch_on_a_gelu_model(@TempDir Path dir) throws Exception {
+    ClipConfig config =
+        new ClipConfig(
+            48,
+            new VisionConfig(224, 32, new TransformerConfig(96, 3, 6, 384, Activation.GELU, 1e-6f)),
+            new TextConfig(
+                77, 49408, new TransformerConfig(64, 3, 2, 256, Activation.GELU, 1e-6f)));
+    SyntheticCheckpoint.write(dir, config, 99, DType.BF16);
+    ClipCheckpoint c = ClipCheckpoint.open(dir);
+    float[] pixels = new float[3 * 3 * 224 * 224];
+    SplittableRandom random = new SplittableRandom(3);
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (float) (random.nextDouble() * 4 - 2);
+    }
+    try (ClipModel torch = ClipModel.load(c, ClipOptions.DEFAULTS);
+        ClipModel fast = ClipModel.load(c, new ClipOptions(Precision.BF16, Backend.ONEDNN, 0))) {
+      long[][] ids =
+          torch.tokenizer().encode(java.util.List.of("a dog", "two cats on a red sofa", "x"));
+      float[][] a = torch.textFeatures(ids);
+      float[][] b = fast.textFeatures(ids);
+      float[][] ia = torch.imageFeatures(pixels, 3);
+      float[][] ib = fast.imageFeatures(pixels, 3);
+      for (int r = 0; r < a.length; r++) {
+        assertClose("text " + r, a[r], b[r]);
+        assertClose("single text " + r, a[r], fast.textFeatures(new long[][] {ids[r]})[0]);
+      }
+      for (int r = 0; r < ia.length; r++) {
+        assertClose("image " + r, ia[r], ib[r]);
+      }
+      float[] second = java.util.Arrays.copyOfRange(pixels, 3 * 224 * 224, 2 * 3 * 224 * 224);
+      assertClose("single image", ia[1], fast.imageFeatures(second, 1)[0]);
+    }
+  }
+
+  private static void assertClose(String what, float[] expected, float[] actual) {
+    double cos = Vectors.cosine(expected, actual);
+    assertTrue(cos >= EngineChoice.MIN_BF16_COSINE, what + ": cosine " + cos);
+    assertTrue(Golden.maxAbs(expected, actual) > 0, what + ": bit-identical to fp32");
   }
 
   /**

@@ -1,0 +1,30 @@
+package dev.glimpse.core.clip;
+
+import dev.glimpse.core.dnnl.Dnnl;
+import dev.glimpse.core.dnnl.DnnlException;
+
+/** Whether the bf16 fast mode can be the default on this machine, before any model is loaded. */
+final class DnnlProbe {
+  private DnnlProbe() {}
+
+  /** Why not (oneDNN does not load, or the CPU has no native bf16); empty when it can. */
+  static String unavailableReason() {
+    try (Dnnl dnnl = Dnnl.cpu()) {
+      if (!dnnl.nativeBf16()) {
+        return "this CPU has no native bf16 (oneDNN sees "
+            + dnnl.isaName()
+            + "; bf16 would be emulated, slower than fp32)";
+      }
+      return "";
+    } catch (DnnlException | LinkageError e) {
+      return "oneDNN does not run here: " + e.getMessage();
+    }
+  }
+
+  /** oneDNN's version and instruction set, for the self-check's marker key. */
+  static String version() {
+    try (Dnnl dnnl = Dnnl.cpu()) {
+      return dnnl.version() + "/" + dnnl.isaName();
+    }
+  }
+}
