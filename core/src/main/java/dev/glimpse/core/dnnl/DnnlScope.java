@@ -12,7 +12,7 @@ public final class DnnlScope implements AutoCloseable {
   private boolean closed;
 
   /** Registers a release action; returns {@code value} for chaining. */
-  <T> T own(T value, Runnable release) {
+  public <T> T own(T value, Runnable release) {
     if (closed) {
       release.run();
       throw new IllegalStateException("scope is closed");

@@ -1,0 +1,108 @@
+package dev.glimpse.core.clip;
+
+import dev.glimpse.core.clip.CheckpointLayout.Global;
+import dev.glimpse.core.clip.CheckpointLayout.Tower;
+import dev.glimpse.core.dnnl.Dnnl;
+import dev.glimpse.core.dnnl.DnnlScope;
+import dev.glimpse.core.dnnl.NativeBuffer;
+import java.nio.FloatBuffer;
+import org.bytedeco.dnnl.dnnl_stream;
+
+/**
+ * CLIP's causal text tower on oneDNN: token and position embeddings in Java, the blocks in bf16
+ * ({@link DnnlTransformer}, causal), then pooling at the end-of-text token, ln_final and the
+ * projection in Java (float32; one row per text). Rows stop at the batch's last end-of-text token,
+ * rounded up to a multiple of {@link #LENGTH_STEP}.
+ */
+final class DnnlTextTower {
+  /** Plans are made for lengths rounded up to this (the tower is causal: padding is inert). */
+  static final int LENGTH_STEP = 8;
+
+  private static final int PLANS = 16;
+
+  private final ClipConfig config;
+  private final DnnlTransformer blocks;
+  private final DnnlPlans plans;
+  private final FloatBuffer tokenEmbedding; // [vocab, width], native
+  private final float[] positions;
+  private final float[] lnFinalW;
+  private final float[] lnFinalB;
+  private final float[] projection; // [width, embed]
+
+  private DnnlTextTower(
+      ClipConfig config,
+      DnnlTransformer blocks,
+      DnnlPlans plans,
+      FloatBuffer tokenEmbedding,
+      WeightReader reader)
+      throws CheckpointException {
+    int w = config.text().transformer().width();
+    this.config = config;
+    this.blocks = blocks;
+    this.plans = plans;
+    this.tokenEmbedding = tokenEmbedding;
+    this.positions = reader.textPositions();
+    this.lnFinalW = reader.global(Global.LN_FINAL_W, "ln_final", w);
+    this.lnFinalB = reader.global(Global.LN_FINAL_B, "ln_final", w);
+    this.projection = reader.projection(Global.TEXT_PROJECTION, w);
+  }
+
+  /** Packs the text tower's weights; {@code scope} owns them and the plans. */
+  static DnnlTextTower load(Dnnl dnnl, DnnlScope scope, dnnl_stream stream, WeightReader reader)
+      throws CheckpointException {
+    TextConfig t = reader.config().text();
+    DnnlTransformer blocks =
+        DnnlTransformer.load(dnnl, scope, stream, reader, Tower.TEXT, t.transformer());
+    float[] tokens = reader.tokenEmbedding();
+    NativeBuffer tokenData = NativeBuffer.allocate(scope, (long) tokens.length * Float.BYTES);
+    FloatBuffer tokenView = tokenData.floats();
+    tokenView.put(tokens);
+    DnnlPlans plans = new DnnlPlans(dnnl.stream(scope), PLANS);
+    scope.own(plans, plans::close);
+    return new DnnlTextTower(reader.config(), blocks, plans, tokenView, reader);
+  }
+
+  /** Unnormalised text features, one row per token row. */
+  float[][] encode(long[][] tokenIds, boolean fullContext) {
+    TextConfig t = config.text();
+    TokenRows rows = TokenRows.of(tokenIds, t, fullContext);
+    int w = t.transformer().width();
+    int length =
+        Math.min(t.contextLength(), (rows.length() + LENGTH_STEP - 1) / LENGTH_STEP * LENGTH_STEP);
+    int count = rows.rows();
+    float[] x = new float[count * length * w];
+    float[] row = new float[w];
+    for (int r = 0; r < count; r++) {
+      for (int i = 0; i < length; i++) {
+        long id = i < rows.length() ? rows.ids()[r * rows.length() + i] : 0;
+        tokenEmbedding.get((int) (id * w), row);
+        int at = (r * length + i) * w;
+        for (int k = 0; k < w; k++) {
+          x[at + k] = row[k] + positions[i * w + k];
+        }
+      }
+    }
+    long key = (long) count << 32 | length;
+    return plans.with(
+        key,
+        scope -> {
+          DnnlTransformer.Blocks b = blocks.plan(scope, count, length, true);
+          return new DnnlPlans.Plan(scope, null, b.x(), b.calls(), b.x());
+        },
+        (plan, runner) -> {
+          plan.x().floats().put(x);
+          runner.run(plan.calls());
+          FloatBuffer out = plan.output().floats();
+          float eps = t.transformer().layerNormEps();
+          float[][] features = new float[count][];
+          float[] last = new float[w];
+          float[] pooled = new float[w];
+          for (int r = 0; r < count; r++) {
+            out.get((r * length + rows.pool()[r]) * w, last);
+            RowNorm.layerNorm(last, 0, pooled, 0, w, lnFinalW, lnFinalB, eps);
+            features[r] = RowNorm.project(pooled, projection, w, config.embedDim());
+          }
+          return features;
+        });
+  }
+}

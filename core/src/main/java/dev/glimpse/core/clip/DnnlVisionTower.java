@@ -1,0 +1,267 @@
+package dev.glimpse.core.clip;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCALE;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SHIFT;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_1;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+
+import dev.glimpse.core.clip.CheckpointLayout.Global;
+import dev.glimpse.core.clip.CheckpointLayout.Tower;
+import dev.glimpse.core.dnnl.Call;
+import dev.glimpse.core.dnnl.Dnnl;
+import dev.glimpse.core.dnnl.Dnnl.Type;
+import dev.glimpse.core.dnnl.DnnlScope;
+import dev.glimpse.core.dnnl.NativeBuffer;
+import java.nio.FloatBuffer;
+import java.util.List;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_stream;
+
+/**
+ * CLIP's ViT image tower on oneDNN, pixels to features in one run of recorded calls: the patches
+ * cut out of the pixels by a reorder (to bf16), the patch embedding as a bf16 matmul, positions
+ * added, ln_pre, the blocks ({@link DnnlTransformer}), ln_post on the class rows and the float32
+ * projection. Only the class token's row is written from Java.
+ */
+final class DnnlVisionTower {
+  private static final int PLANS = 4;
+
+  private final Dnnl dnnl;
+  private final ClipConfig config;
+  private final DnnlTransformer blocks;
+  private final DnnlPlans plans;
+  private final DnnlLinear patchEmbedding; // bf16, [3 * patch * patch, width]
+  private final dnnl_memory patchPositions; // [1, patches, width]
+  private final float[] classRow; // class embedding + position 0
+  private final dnnl_memory[] lnPre; // scale, shift
+  private final dnnl_memory[] lnPost;
+  private final DnnlLinear projection; // float32, [width, embed]
+
+  private DnnlVisionTower(
+      Dnnl dnnl,
+      ClipConfig config,
+      DnnlTransformer blocks,
+      DnnlPlans plans,
+      DnnlLinear patchEmbedding,
+      dnnl_memory patchPositions,
+      float[] classRow,
+      dnnl_memory[] lnPre,
+      dnnl_memory[] lnPost,
+      DnnlLinear projection) {
+    this.dnnl = dnnl;
+    this.config = config;
+    this.blocks = blocks;
+    this.plans = plans;
+    this.patchEmbedding = patchEmbedding;
+    this.patchPositions = patchPositions;
+    this.classRow = classRow;
+    this.lnPre = lnPre;
+    this.lnPost = lnPost;
+    this.projection = projection;
+  }
+
+  /** Packs the image tower's weights; {@code scope} owns them and the plans. */
+  static DnnlVisionTower load(Dnnl dnnl, DnnlScope scope, dnnl_stream stream, WeightReader reader)
+      throws CheckpointException {
+    DnnlTransformer blocks =
+        DnnlTransformer.load(
+            dnnl, scope, stream, reader, Tower.VISION, reader.config().vision().transformer());
+    VisionConfig v = reader.config().vision();
+    int w = v.transformer().width();
+    int e = reader.config().embedDim();
+    int patchInputs = 3 * v.patchSize() * v.patchSize();
+    DnnlLinear patch =
+        DnnlLinear.pack(
+            dnnl,
+            scope,
+            stream,
+            dnnl.packedWeights(scope, Type.BF16, 64, patchInputs, w, Type.F32),
+            reader.patchConv(),
+            new float[w],
+            w,
+            patchInputs);
+    float[] positions = reader.visionPositions();
+    float[] classRow = reader.classEmbedding();
+    for (int i = 0; i < w; i++) {
+      classRow[i] += positions[i];
+    }
+    float[] patchPositions = java.util.Arrays.copyOfRange(positions, w, positions.length);
+    NativeBuffer positionData =
+        NativeBuffer.allocate(scope, (long) patchPositions.length * Float.BYTES);
+    positionData.floats().put(patchPositions);
+    dnnl_memory positionMemory =
+        dnnl.memory(
+            scope,
+            dnnl.plain(scope, Type.F32, 1, (long) v.grid() * v.grid(), w),
+            positionData.pointer());
+    float[] projection = reader.projection(Global.VISION_PROJECTION, w); // [w, e]
+    DnnlLinear project =
+        DnnlLinear.pack(
+            dnnl,
+            scope,
+            stream,
+            dnnl.packedWeights(scope, Type.F32, 64, w, e, Type.F32),
+            WeightReader.transpose(projection, w, e),
+            new float[e],
+            e,
+            w);
+    DnnlPlans plans = new DnnlPlans(dnnl.stream(scope), PLANS);
+    scope.own(plans, plans::close);
+    return new DnnlVisionTower(
+        dnnl,
+        reader.config(),
+        blocks,
+        plans,
+        patch,
+        positionMemory,
+        classRow,
+        new dnnl_memory[] {
+          DnnlTransformer.vector(dnnl, scope, reader.global(Global.LN_PRE_W, "ln_pre", w)),
+          DnnlTransformer.vector(dnnl, scope, reader.global(Global.LN_PRE_B, "ln_pre", w))
+        },
+        new dnnl_memory[] {
+          DnnlTransformer.vector(dnnl, scope, reader.global(Global.LN_POST_W, "ln_post", w)),
+          DnnlTransformer.vector(dnnl, scope, reader.global(Global.LN_POST_B, "ln_post", w))
+        },
+        project);
+  }
+
+  /** Unnormalised image features of {@code count} preprocessed CHW images, back to back. */
+  float[][] encode(float[] pixels, int count) {
+    VisionConfig v = config.vision();
+    int tokens = v.tokens();
+    int w = v.transformer().width();
+    int e = config.embedDim();
+    return plans.with(
+        count,
+        scope -> plan(scope, count),
+        (plan, runner) -> {
+          plan.input().floats().put(pixels);
+          FloatBuffer x = plan.x().floats();
+          for (int b = 0; b < count; b++) {
+            x.put(b * tokens * w, classRow);
+          }
+          runner.run(plan.calls());
+          FloatBuffer out = plan.output().floats();
+          float[][] features = new float[count][e];
+          for (int b = 0; b < count; b++) {
+            out.get(b * e, features[b]);
+          }
+          return features;
+        });
+  }
+
+  /**
+   * Pixels to features for {@code count} images: the patches cut out of the pixels by a reorder (to
+   * bf16), the patch embedding as a matmul, the patch positions added, the class token row (written
+   * by the caller) joined, ln_pre in place, the blocks, ln_post on the class rows and the
+   * projection.
+   */
+  private DnnlPlans.Plan plan(DnnlScope scope, int count) {
+    VisionConfig v = config.vision();
+    long b = count;
+    long s = v.imageSize();
+    long p = v.patchSize();
+    long g = v.grid();
+    long patches = g * g;
+    long t = v.tokens();
+    long w = v.transformer().width();
+    long k = 3 * p * p;
+    long e = config.embedDim();
+    float eps = v.transformer().layerNormEps();
+    NativeBuffer pixels = NativeBuffer.allocate(scope, b * 3 * s * s * 4);
+    NativeBuffer cut = NativeBuffer.allocate(scope, b * patches * k * 2);
+    NativeBuffer embedded = NativeBuffer.allocate(scope, b * patches * w * 4);
+    NativeBuffer pooled = NativeBuffer.allocate(scope, b * w * 4);
+    NativeBuffer features = NativeBuffer.allocate(scope, b * e * 4);
+    DnnlTransformer.Blocks layers = blocks.plan(scope, count, v.tokens(), false);
+    NativeBuffer x = layers.x();
+
+    // (image, patch row, patch column, channel, y in patch, x in patch): the conv weight's order.
+    var pixelMd =
+        dnnl.strided(
+            scope,
+            Type.F32,
+            new long[] {b, g, g, 3, p, p},
+            new long[] {3 * s * s, p * s, p, s * s, s, 1});
+    var cutMd = dnnl.plain(scope, Type.BF16, b, g, g, 3, p, p);
+    var patchMd = dnnl.plain(scope, Type.BF16, b * patches, k);
+    var embeddedMd = dnnl.plain(scope, Type.F32, b * patches, w);
+    var embedded3Md = dnnl.plain(scope, Type.F32, b, patches, w);
+    var positionsMd = dnnl.plain(scope, Type.F32, 1, patches, w);
+    var patchRowsMd =
+        dnnl.strided(scope, Type.F32, new long[] {b, patches, w}, new long[] {t * w, w, 1});
+    var xMd = dnnl.plain(scope, Type.F32, b * t, w);
+    var classRowsMd = dnnl.strided(scope, Type.F32, new long[] {b, w}, new long[] {t * w, 1});
+    var pooledMd = dnnl.plain(scope, Type.F32, b, w);
+    var featuresMd = dnnl.plain(scope, Type.F32, b, e);
+
+    dnnl_memory xMem = dnnl.memory(scope, xMd, x.pointer());
+    dnnl_memory pooledMem = dnnl.memory(scope, pooledMd, pooled.pointer());
+    int[] linearArgs = {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST};
+    int[] normArgs = {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_SCALE, DNNL_ARG_SHIFT};
+    List<Call> calls = new java.util.ArrayList<>();
+    calls.add(
+        new Call(
+            scope,
+            dnnl.reorder(scope, pixelMd, cutMd),
+            new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
+            dnnl.memory(scope, pixelMd, pixels.pointer()),
+            dnnl.memory(scope, cutMd, cut.pointer())));
+    var patchBias = dnnl.plain(scope, Type.F32, 1, w);
+    calls.add(
+        new Call(
+            scope,
+            dnnl.matmul(scope, patchMd, patchEmbedding.packed(), patchBias, embeddedMd, null),
+            linearArgs,
+            dnnl.memory(scope, patchMd, cut.pointer()),
+            patchEmbedding.weight(),
+            patchEmbedding.bias(),
+            dnnl.memory(scope, embeddedMd, embedded.pointer())));
+    calls.add(
+        new Call(
+            scope,
+            dnnl.add(scope, embedded3Md, positionsMd, patchRowsMd),
+            new int[] {DNNL_ARG_SRC, DNNL_ARG_SRC_1, DNNL_ARG_DST},
+            dnnl.memory(scope, embedded3Md, embedded.pointer()),
+            patchPositions,
+            dnnl.memory(scope, patchRowsMd, x.pointer(w * 4))));
+    calls.add(
+        new Call(
+            scope, dnnl.layerNorm(scope, xMd, xMd, eps), normArgs, xMem, xMem, lnPre[0], lnPre[1]));
+    calls.addAll(layers.calls());
+    // Class rows gathered by a reorder: layer normalization reads only dense rows correctly.
+    calls.add(
+        new Call(
+            scope,
+            dnnl.reorder(scope, classRowsMd, pooledMd),
+            new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
+            dnnl.memory(scope, classRowsMd, x.pointer()),
+            pooledMem));
+    calls.add(
+        new Call(
+            scope,
+            dnnl.layerNorm(scope, pooledMd, pooledMd, eps),
+            normArgs,
+            pooledMem,
+            pooledMem,
+            lnPost[0],
+            lnPost[1]));
+    var projectionBias = dnnl.plain(scope, Type.F32, 1, e);
+    calls.add(
+        new Call(
+            scope,
+            dnnl.matmul(scope, pooledMd, projection.packed(), projectionBias, featuresMd, null),
+            linearArgs,
+            pooledMem,
+            projection.weight(),
+            projection.bias(),
+            dnnl.memory(scope, featuresMd, features.pointer())));
+    return new DnnlPlans.Plan(scope, pixels, x, List.copyOf(calls), features);
+  }
+}

@@ -1,0 +1,144 @@
+package dev.glimpse.core.clip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The oneDNN towers' plan cache and locking, on a small random QuickGELU CLIP. */
+class DnnlTowersTest {
+  @TempDir static Path dir;
+  private static ClipModel fast;
+  private static float[] pixels;
+  private static final int IMAGES = 7;
+  private static final int SIZE = 64;
+
+  @BeforeAll
+  static void load() throws Exception {
+    ClipConfig config =
+        new ClipConfig(
+            32,
+            new VisionConfig(
+                SIZE, 16, new TransformerConfig(64, 2, 4, 256, Activation.QUICK_GELU, 1e-5f)),
+            new TextConfig(
+                77, 49408, new TransformerConfig(64, 2, 4, 256, Activation.QUICK_GELU, 1e-5f)));
+    SyntheticCheckpoint.write(dir, config, 5, DType.F32);
+    fast =
+        ClipModel.load(
+            ClipCheckpoint.open(dir), new ClipOptions(Precision.BF16, Backend.ONEDNN, 0));
+    pixels = new float[IMAGES * 3 * SIZE * SIZE];
+    SplittableRandom random = new SplittableRandom(11);
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (float) (random.nextDouble() * 4 - 2);
+    }
+  }
+
+  @AfterAll
+  static void close() {
+    fast.close();
+  }
+
+  private static float[] image(int i) {
+    int n = 3 * SIZE * SIZE;
+    return java.util.Arrays.copyOfRange(pixels, i * n, (i + 1) * n);
+  }
+
+  private static void assertSame(String what, float[] expected, float[] actual) {
+    double cos = Vectors.cosine(expected, actual);
+    assertTrue(cos >= 0.99999, what + ": cosine " + cos);
+  }
+
+  /** More batch shapes than plans kept: evicted and rebuilt plans give the same features. */
+  @Test
+  void every_batch_size_gives_each_image_its_own_features() {
+    float[][] alone = new float[IMAGES][];
+    for (int i = 0; i < IMAGES; i++) {
+      alone[i] = fast.imageFeatures(image(i), 1)[0];
+    }
+    for (int round = 0; round < 2; round++) {
+      for (int count = IMAGES; count >= 1; count--) {
+        float[] batch = java.util.Arrays.copyOf(pixels, count * 3 * SIZE * SIZE);
+        float[][] out = fast.imageFeatures(batch, count);
+        assertEquals(count, out.length);
+        for (int i = 0; i < count; i++) {
+          assertSame("image " + i + " of " + count, alone[i], out[i]);
+        }
+      }
+    }
+    // Distinct images give distinct features (the batch rows are not mixed up).
+    assertTrue(Vectors.cosine(alone[0], alone[1]) < 0.999);
+  }
+
+  /** Many lengths (many text plans) and batch compositions: each text keeps its features. */
+  @Test
+  void texts_of_every_length_keep_their_features_in_any_batch() {
+    List<String> texts = new ArrayList<>();
+    StringBuilder b = new StringBuilder("a");
+    for (int i = 0; i < 24; i++) {
+      b.append(" photo");
+      texts.add(b.toString());
+    }
+    float[][] alone = new float[texts.size()][];
+    for (int i = 0; i < texts.size(); i++) {
+      alone[i] = fast.textFeatures(fast.tokenizer().encode(List.of(texts.get(i))))[0];
+    }
+    float[][] together = fast.textFeatures(fast.tokenizer().encode(texts));
+    for (int i = 0; i < texts.size(); i++) {
+      assertSame("text " + i, alone[i], together[i]);
+    }
+  }
+
+  /** Image batches and text queries from many threads at once: the same answers as one by one. */
+  @Test
+  void concurrent_callers_get_the_answers_of_sequential_calls() throws Exception {
+    List<String> queries = List.of("a dog", "two cats on a red sofa", "x", "the moon over a lake");
+    float[][] textExpected = new float[queries.size()][];
+    for (int i = 0; i < queries.size(); i++) {
+      textExpected[i] = fast.textFeatures(fast.tokenizer().encode(List.of(queries.get(i))))[0];
+    }
+    float[][] imageExpected =
+        fast.imageFeatures(java.util.Arrays.copyOf(pixels, 3 * 3 * SIZE * SIZE), 3);
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Future<?>> jobs = new ArrayList<>();
+      for (int t = 0; t < 6; t++) {
+        int id = t;
+        jobs.add(
+            pool.submit(
+                () -> {
+                  for (int k = 0; k < 15; k++) {
+                    if ((id + k) % 3 == 0) {
+                      float[][] got =
+                          fast.imageFeatures(
+                              java.util.Arrays.copyOf(pixels, 3 * 3 * SIZE * SIZE), 3);
+                      for (int i = 0; i < 3; i++) {
+                        assertSame("thread " + id + " image " + i, imageExpected[i], got[i]);
+                      }
+                    } else {
+                      int q = (id + k) % queries.size();
+                      float[] got =
+                          fast.textFeatures(fast.tokenizer().encode(List.of(queries.get(q))))[0];
+                      assertSame("thread " + id + " text " + q, textExpected[q], got);
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : jobs) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
