@@ -141,4 +141,44 @@ class DnnlTowersTest {
       pool.shutdownNow();
     }
   }
+
+  /**
+   * Odd geometry against libtorch's float32: head width 80 (ViT-H's), 37 image tokens, a text
+   * context of 20 (shorter than some rounded lengths), embed 40, F16-stored weights.
+   */
+  @Test
+  void odd_geometry_matches_torch(@TempDir Path other) throws Exception {
+    ClipConfig config =
+        new ClipConfig(
+            40,
+            new VisionConfig(96, 16, new TransformerConfig(160, 3, 2, 480, Activation.GELU, 1e-5f)),
+            new TextConfig(
+                20, 49408, new TransformerConfig(80, 2, 1, 320, Activation.QUICK_GELU, 1e-5f)));
+    SyntheticCheckpoint.write(other, config, 17, DType.F16);
+    ClipCheckpoint c = ClipCheckpoint.open(other);
+    float[] images = new float[2 * 3 * 96 * 96];
+    SplittableRandom random = new SplittableRandom(5);
+    for (int i = 0; i < images.length; i++) {
+      images[i] = (float) (random.nextDouble() * 4 - 2);
+    }
+    try (ClipModel torch = ClipModel.load(c, ClipOptions.DEFAULTS);
+        ClipModel bf16 = ClipModel.load(c, new ClipOptions(Precision.BF16, Backend.ONEDNN, 0))) {
+      long[][] ids = {{0, 5, 9, 49407}, new long[20]};
+      ids[1][0] = 0;
+      for (int i = 1; i < 19; i++) {
+        ids[1][i] = 100 + i;
+      }
+      ids[1][19] = 49407;
+      float[][] a = torch.textFeatures(ids);
+      float[][] b = bf16.textFeatures(ids);
+      for (int r = 0; r < a.length; r++) {
+        assertTrue(Vectors.cosine(a[r], b[r]) >= 0.9995, "text " + r);
+      }
+      float[][] ia = torch.imageFeatures(images, 2);
+      float[][] ib = bf16.imageFeatures(images, 2);
+      for (int r = 0; r < ia.length; r++) {
+        assertTrue(Vectors.cosine(ia[r], ib[r]) >= 0.9995, "image " + r);
+      }
+    }
+  }
 }
