@@ -97,7 +97,7 @@ final class BenchCommand implements Runnable {
         converter = EngineOption.Converter.class,
         description =
             "Engines to measure (torch, onnx, onednn), each with every precision it runs (torch:"
-                + " fp32; onnx: fp32, int8; onednn: bf16). Default: ${DEFAULT-VALUE}.")
+                + " fp32; onnx: fp32, int8; onednn: bf16, fp32). Default: ${DEFAULT-VALUE}.")
     List<Backend> engines;
 
     @Option(
@@ -117,7 +117,7 @@ final class BenchCommand implements Runnable {
       return switch (e) {
         case TORCH -> p == Precision.FP32;
         case ONNX -> p == Precision.FP32 || p == Precision.INT8;
-        case ONEDNN -> p == Precision.BF16;
+        case ONEDNN -> p == Precision.BF16 || p == Precision.FP32;
         case AUTO -> true;
       };
     }

@@ -9,9 +9,10 @@ import picocli.CommandLine.TypeConversionException;
 final class EngineOption {
   static final String LABEL = "auto|onednn|onnx|torch";
   static final String DESCRIPTION =
-      "Inference engine: onednn (oneDNN, bf16), onnx (ONNX Runtime: fp32, int8), torch"
-          + " (libtorch through DJL, fp32), auto (onednn for bf16; for fp32, onnx where it loads"
-          + " and a self-check against libtorch passes, else torch). Default: ${DEFAULT-VALUE}.";
+      "Inference engine: onednn (oneDNN: bf16, fp32), onnx (ONNX Runtime: fp32, int8), torch"
+          + " (libtorch through DJL, fp32), auto (onednn for bf16; for fp32, onednn where it has"
+          + " AVX-512 kernels, then onnx, each where a self-check against libtorch passes, else"
+          + " torch). Default: ${DEFAULT-VALUE}.";
 
   private EngineOption() {}
 

@@ -58,7 +58,9 @@ class EmbedCommandTest {
     "tiny-clip-openai, onnx",
     "tiny-clip-hf, onnx",
     "tiny-clip-openai, torch",
-    "tiny-clip-hf, torch"
+    "tiny-clip-hf, torch",
+    "tiny-clip-openai, onednn",
+    "tiny-clip-hf, onednn"
   })
   void embeds_texts_and_images_in_input_order_matching_the_reference(String fixture, String engine)
       throws Exception {
@@ -72,6 +74,8 @@ class EmbedCommandTest {
             dir.toString(),
             "--engine",
             engine,
+            "--precision",
+            "fp32",
             "--text",
             "a photo of a dog",
             "--image",

@@ -54,12 +54,13 @@ public final class ClipModel implements AutoCloseable {
     try {
       return loadOn(checkpoint, choice, options.threads());
     } catch (DnnlUnavailableException e) {
-      if (options.precision() != Precision.AUTO || options.backend() != Backend.AUTO) {
+      if (options.backend() != Backend.AUTO || options.precision() == Precision.BF16) {
         throw e;
       }
-      LOG.info("precision auto: fp32, because {}", e.getMessage());
+      LOG.info("engine auto: fp32 without onednn, because {}", e.getMessage());
       choice =
-          new EngineChoice.Choice(EngineChoice.fp32Engine(checkpoint.config()), Precision.FP32);
+          new EngineChoice.Choice(
+              EngineChoice.fp32Engine(checkpoint.config(), false), Precision.FP32);
       return loadFallingBackToTorch(checkpoint, choice, options);
     } catch (OnnxUnavailableException e) {
       if (options.backend() != Backend.AUTO || choice.precision() != Precision.FP32) {
@@ -96,7 +97,7 @@ public final class ClipModel implements AutoCloseable {
       Towers towers =
           switch (choice.backend()) {
             case ONNX -> OrtTowers.load(reader, threads, choice.precision());
-            case ONEDNN -> DnnlTowers.load(reader);
+            case ONEDNN -> DnnlTowers.load(reader, choice.precision());
             case TORCH -> TorchTowers.load(reader);
             case AUTO -> throw new IllegalStateException("engine not resolved");
           };

@@ -21,6 +21,21 @@ final class DnnlProbe {
     }
   }
 
+  /**
+   * Why oneDNN should not be the float32 engine here (it does not load, or has no AVX-512 kernels:
+   * it was measured faster than ONNX Runtime with them only); empty when it should.
+   */
+  static String fp32UnavailableReason() {
+    try (Dnnl dnnl = Dnnl.cpu()) {
+      if (!dnnl.avx512()) {
+        return "oneDNN sees " + dnnl.isaName() + " here, not AVX-512";
+      }
+      return "";
+    } catch (DnnlException | LinkageError e) {
+      return "oneDNN does not run here: " + e.getMessage();
+    }
+  }
+
   /** oneDNN's version and instruction set, for the self-check's marker key. */
   static String version() {
     try (Dnnl dnnl = Dnnl.cpu()) {

@@ -9,10 +9,10 @@ import java.nio.FloatBuffer;
 import org.bytedeco.dnnl.dnnl_stream;
 
 /**
- * CLIP's causal text tower on oneDNN: token and position embeddings in Java, the blocks in bf16
- * ({@link DnnlTransformer}, causal), then pooling at the end-of-text token, ln_final and the
- * projection in Java (float32; one row per text). Rows stop at the batch's last end-of-text token,
- * rounded up to a multiple of {@link #LENGTH_STEP}.
+ * CLIP's causal text tower on oneDNN: token and position embeddings in Java, the blocks ({@link
+ * DnnlTransformer}, causal), then pooling at the end-of-text token, ln_final and the projection in
+ * Java (float32; one row per text). Rows stop at the batch's last end-of-text token, rounded up to
+ * a multiple of {@link #LENGTH_STEP}.
  */
 final class DnnlTextTower {
   /** Plans are made for lengths rounded up to this (the tower is causal: padding is inert). */
@@ -48,11 +48,12 @@ final class DnnlTextTower {
   }
 
   /** Packs the text tower's weights; {@code scope} owns them and the plans. */
-  static DnnlTextTower load(Dnnl dnnl, DnnlScope scope, dnnl_stream stream, WeightReader reader)
+  static DnnlTextTower load(
+      Dnnl dnnl, DnnlScope scope, dnnl_stream stream, WeightReader reader, Dnnl.Type compute)
       throws CheckpointException {
     TextConfig t = reader.config().text();
     DnnlTransformer blocks =
-        DnnlTransformer.load(dnnl, scope, stream, reader, Tower.TEXT, t.transformer());
+        DnnlTransformer.load(dnnl, scope, stream, reader, Tower.TEXT, t.transformer(), compute);
     float[] tokens = reader.tokenEmbedding();
     NativeBuffer tokenData = NativeBuffer.allocate(scope, (long) tokens.length * Float.BYTES);
     FloatBuffer tokenView = tokenData.floats();

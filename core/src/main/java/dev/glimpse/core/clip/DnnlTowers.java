@@ -6,7 +6,7 @@ import dev.glimpse.core.dnnl.DnnlScope;
 import org.bytedeco.dnnl.dnnl_stream;
 
 /**
- * Both towers on oneDNN in bfloat16 ({@link Precision#BF16}, the fast mode): {@link
+ * Both towers on oneDNN, in bfloat16 ({@link Precision#BF16}, the fast mode) or float32: {@link
  * DnnlVisionTower} and {@link DnnlTextTower}, each with its own plans and lock, so an image batch
  * and a text query may run at once.
  */
@@ -29,7 +29,14 @@ final class DnnlTowers implements Towers {
    * @throws DnnlUnavailableException if oneDNN does not load here, rejects the model, or its
    *     weights do not fit in memory
    */
-  static DnnlTowers load(WeightReader reader) throws CheckpointException {
+  static DnnlTowers load(WeightReader reader, Precision precision) throws CheckpointException {
+    Dnnl.Type compute =
+        switch (precision) {
+          case BF16 -> Dnnl.Type.BF16;
+          case FP32 -> Dnnl.Type.F32;
+          default ->
+              throw new IllegalArgumentException("onednn runs bf16 or fp32, not " + precision);
+        };
     Dnnl dnnl;
     try {
       dnnl = Dnnl.cpu();
@@ -39,8 +46,8 @@ final class DnnlTowers implements Towers {
     DnnlScope weights = new DnnlScope();
     try {
       dnnl_stream loadStream = dnnl.stream(weights);
-      DnnlVisionTower vision = DnnlVisionTower.load(dnnl, weights, loadStream, reader);
-      DnnlTextTower text = DnnlTextTower.load(dnnl, weights, loadStream, reader);
+      DnnlVisionTower vision = DnnlVisionTower.load(dnnl, weights, loadStream, reader, compute);
+      DnnlTextTower text = DnnlTextTower.load(dnnl, weights, loadStream, reader, compute);
       return new DnnlTowers(dnnl, weights, vision, text);
     } catch (DnnlException e) {
       weights.close();
@@ -50,7 +57,7 @@ final class DnnlTowers implements Towers {
       weights.close();
       dnnl.close();
       throw new DnnlUnavailableException(
-          "not enough memory for the bf16 weights (JavaCPP counts native memory against the Java"
+          "not enough memory for the packed weights (JavaCPP counts native memory against the Java"
               + " heap limit unless -Dorg.bytedeco.javacpp.maxBytes=0): "
               + e.getMessage(),
           e);

@@ -20,9 +20,10 @@ import org.bytedeco.dnnl.dnnl_memory_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 
 /**
- * The residual blocks of one CLIP tower on oneDNN, in bfloat16: LayerNorm outputs, linear weights
- * and attention operands are bf16; the residual stream, every accumulation, the biases, LayerNorm
- * statistics and the softmax are float32.
+ * The residual blocks of one CLIP tower on oneDNN, computing in bfloat16 (the fast mode) or float32
+ * (exact): in bf16, LayerNorm outputs, linear weights and attention operands are bf16, while the
+ * residual stream, every accumulation, the biases, LayerNorm statistics and the softmax are
+ * float32.
  *
  * <p>Per block: {@code h = LN1(x)} (bf16), {@code qkv = h Wqkv + b} (query rows pre-scaled by
  * {@code 1/sqrt(head width)}), {@code scores = q k^T} (+ the causal mask) in float32, softmax to
@@ -50,11 +51,13 @@ final class DnnlTransformer {
 
   private final Dnnl dnnl;
   private final TransformerConfig config;
+  private final Type compute;
   private final List<Layer> layers;
 
-  private DnnlTransformer(Dnnl dnnl, TransformerConfig config, List<Layer> layers) {
+  private DnnlTransformer(Dnnl dnnl, TransformerConfig config, Type compute, List<Layer> layers) {
     this.dnnl = dnnl;
     this.config = config;
+    this.compute = compute;
     this.layers = layers;
   }
 
@@ -65,14 +68,15 @@ final class DnnlTransformer {
       dnnl_stream stream,
       WeightReader reader,
       Tower tower,
-      TransformerConfig c)
+      TransformerConfig c,
+      Type compute)
       throws CheckpointException {
     int w = c.width();
     int m = c.mlpWidth();
-    dnnl_memory_desc qkvMd = dnnl.packedWeights(scope, Type.BF16, 64, w, 3L * w, Type.BF16);
-    dnnl_memory_desc outMd = dnnl.packedWeights(scope, Type.BF16, 64, w, w, Type.F32);
-    dnnl_memory_desc fc1Md = dnnl.packedWeights(scope, Type.BF16, 64, w, m, Type.BF16);
-    dnnl_memory_desc fc2Md = dnnl.packedWeights(scope, Type.BF16, 64, m, w, Type.F32);
+    dnnl_memory_desc qkvMd = dnnl.packedWeights(scope, compute, 64, w, 3L * w, compute);
+    dnnl_memory_desc outMd = dnnl.packedWeights(scope, compute, 64, w, w, Type.F32);
+    dnnl_memory_desc fc1Md = dnnl.packedWeights(scope, compute, 64, w, m, compute);
+    dnnl_memory_desc fc2Md = dnnl.packedWeights(scope, compute, 64, m, w, Type.F32);
     float queryScale = (float) (1.0 / Math.sqrt(c.headWidth()));
     List<Layer> layers = new ArrayList<>(c.layers());
     for (int i = 0; i < c.layers(); i++) {
@@ -96,7 +100,7 @@ final class DnnlTransformer {
               vector(dnnl, scope, b.ln2Weight()),
               vector(dnnl, scope, b.ln2Bias())));
     }
-    return new DnnlTransformer(dnnl, c, layers);
+    return new DnnlTransformer(dnnl, c, compute, layers);
   }
 
   static dnnl_memory vector(Dnnl dnnl, DnnlScope scope, float[] values) {
@@ -122,33 +126,34 @@ final class DnnlTransformer {
     long m = config.mlpWidth();
 
     NativeBuffer x = NativeBuffer.allocate(scope, rows * w * 4);
-    NativeBuffer h = NativeBuffer.allocate(scope, rows * w * 2);
-    NativeBuffer qkv = NativeBuffer.allocate(scope, rows * 3 * w * 2);
+    long bytes = compute.bytes();
+    NativeBuffer h = NativeBuffer.allocate(scope, rows * w * bytes);
+    NativeBuffer qkv = NativeBuffer.allocate(scope, rows * 3 * w * bytes);
     NativeBuffer scores = NativeBuffer.allocate(scope, b * heads * t * t * 4);
-    NativeBuffer probs = NativeBuffer.allocate(scope, b * heads * t * t * 2);
-    NativeBuffer mlp = NativeBuffer.allocate(scope, rows * m * 2);
+    NativeBuffer probs = NativeBuffer.allocate(scope, b * heads * t * t * bytes);
+    NativeBuffer mlp = NativeBuffer.allocate(scope, rows * m * bytes);
 
     dnnl_memory_desc xMd = dnnl.plain(scope, Type.F32, rows, w);
-    dnnl_memory_desc hMd = dnnl.plain(scope, Type.BF16, rows, w);
-    dnnl_memory_desc qkvMd = dnnl.plain(scope, Type.BF16, rows, 3 * w);
-    dnnl_memory_desc mlpMd = dnnl.plain(scope, Type.BF16, rows, m);
+    dnnl_memory_desc hMd = dnnl.plain(scope, compute, rows, w);
+    dnnl_memory_desc qkvMd = dnnl.plain(scope, compute, rows, 3 * w);
+    dnnl_memory_desc mlpMd = dnnl.plain(scope, compute, rows, m);
     long[] heads4 = {b, heads, t, d};
     long[] rowMajorHeads = {t * 3 * w, d, 3 * w, 1};
-    dnnl_memory_desc qMd = dnnl.strided(scope, Type.BF16, heads4, rowMajorHeads);
+    dnnl_memory_desc qMd = dnnl.strided(scope, compute, heads4, rowMajorHeads);
     dnnl_memory_desc ktMd =
         dnnl.strided(
-            scope, Type.BF16, new long[] {b, heads, d, t}, new long[] {t * 3 * w, d, 1, 3 * w});
-    dnnl_memory_desc vMd = dnnl.strided(scope, Type.BF16, heads4, rowMajorHeads);
+            scope, compute, new long[] {b, heads, d, t}, new long[] {t * 3 * w, d, 1, 3 * w});
+    dnnl_memory_desc vMd = dnnl.strided(scope, compute, heads4, rowMajorHeads);
     dnnl_memory_desc scoresMd = dnnl.plain(scope, Type.F32, b, heads, t, t);
-    dnnl_memory_desc probsMd = dnnl.plain(scope, Type.BF16, b, heads, t, t);
-    dnnl_memory_desc ctxMd = dnnl.strided(scope, Type.BF16, heads4, new long[] {t * w, d, w, 1});
+    dnnl_memory_desc probsMd = dnnl.plain(scope, compute, b, heads, t, t);
+    dnnl_memory_desc ctxMd = dnnl.strided(scope, compute, heads4, new long[] {t * w, d, w, 1});
 
     dnnl_memory xMem = dnnl.memory(scope, xMd, x.pointer());
     dnnl_memory hMem = dnnl.memory(scope, hMd, h.pointer());
     dnnl_memory qkvMem = dnnl.memory(scope, qkvMd, qkv.pointer());
     dnnl_memory qMem = dnnl.memory(scope, qMd, qkv.pointer());
-    dnnl_memory kMem = dnnl.memory(scope, ktMd, qkv.pointer(w * 2));
-    dnnl_memory vMem = dnnl.memory(scope, vMd, qkv.pointer(2 * w * 2));
+    dnnl_memory kMem = dnnl.memory(scope, ktMd, qkv.pointer(w * bytes));
+    dnnl_memory vMem = dnnl.memory(scope, vMd, qkv.pointer(2 * w * bytes));
     dnnl_memory scoresMem = dnnl.memory(scope, scoresMd, scores.pointer());
     dnnl_memory probsMem = dnnl.memory(scope, probsMd, probs.pointer());
     dnnl_memory ctxMem = dnnl.memory(scope, ctxMd, h.pointer());

@@ -24,18 +24,19 @@ import org.bytedeco.dnnl.dnnl_stream;
 
 /**
  * CLIP's ViT image tower on oneDNN, pixels to features in one run of recorded calls: the patches
- * cut out of the pixels by a reorder (to bf16), the patch embedding as a bf16 matmul, positions
- * added, ln_pre, the blocks ({@link DnnlTransformer}), ln_post on the class rows and the float32
- * projection. Only the class token's row is written from Java.
+ * cut out of the pixels by a reorder (to the compute type), the patch embedding as a matmul,
+ * positions added, ln_pre, the blocks ({@link DnnlTransformer}), ln_post on the class rows and the
+ * float32 projection. Only the class token's row is written from Java.
  */
 final class DnnlVisionTower {
   private static final int PLANS = 4;
 
   private final Dnnl dnnl;
   private final ClipConfig config;
+  private final Type compute;
   private final DnnlTransformer blocks;
   private final DnnlPlans plans;
-  private final DnnlLinear patchEmbedding; // bf16, [3 * patch * patch, width]
+  private final DnnlLinear patchEmbedding; // compute type, [3 * patch * patch, width]
   private final dnnl_memory patchPositions; // [1, patches, width]
   private final float[] classRow; // class embedding + position 0
   private final dnnl_memory[] lnPre; // scale, shift
@@ -45,6 +46,7 @@ final class DnnlVisionTower {
   private DnnlVisionTower(
       Dnnl dnnl,
       ClipConfig config,
+      Type compute,
       DnnlTransformer blocks,
       DnnlPlans plans,
       DnnlLinear patchEmbedding,
@@ -55,6 +57,7 @@ final class DnnlVisionTower {
       DnnlLinear projection) {
     this.dnnl = dnnl;
     this.config = config;
+    this.compute = compute;
     this.blocks = blocks;
     this.plans = plans;
     this.patchEmbedding = patchEmbedding;
@@ -66,11 +69,18 @@ final class DnnlVisionTower {
   }
 
   /** Packs the image tower's weights; {@code scope} owns them and the plans. */
-  static DnnlVisionTower load(Dnnl dnnl, DnnlScope scope, dnnl_stream stream, WeightReader reader)
+  static DnnlVisionTower load(
+      Dnnl dnnl, DnnlScope scope, dnnl_stream stream, WeightReader reader, Type compute)
       throws CheckpointException {
     DnnlTransformer blocks =
         DnnlTransformer.load(
-            dnnl, scope, stream, reader, Tower.VISION, reader.config().vision().transformer());
+            dnnl,
+            scope,
+            stream,
+            reader,
+            Tower.VISION,
+            reader.config().vision().transformer(),
+            compute);
     VisionConfig v = reader.config().vision();
     int w = v.transformer().width();
     int e = reader.config().embedDim();
@@ -80,7 +90,7 @@ final class DnnlVisionTower {
             dnnl,
             scope,
             stream,
-            dnnl.packedWeights(scope, Type.BF16, 64, patchInputs, w, Type.F32),
+            dnnl.packedWeights(scope, compute, 64, patchInputs, w, Type.F32),
             reader.patchConv(),
             new float[w],
             w,
@@ -115,6 +125,7 @@ final class DnnlVisionTower {
     return new DnnlVisionTower(
         dnnl,
         reader.config(),
+        compute,
         blocks,
         plans,
         patch,
@@ -175,7 +186,7 @@ final class DnnlVisionTower {
     long e = config.embedDim();
     float eps = v.transformer().layerNormEps();
     NativeBuffer pixels = NativeBuffer.allocate(scope, b * 3 * s * s * 4);
-    NativeBuffer cut = NativeBuffer.allocate(scope, b * patches * k * 2);
+    NativeBuffer cut = NativeBuffer.allocate(scope, b * patches * k * compute.bytes());
     NativeBuffer embedded = NativeBuffer.allocate(scope, b * patches * w * 4);
     NativeBuffer pooled = NativeBuffer.allocate(scope, b * w * 4);
     NativeBuffer features = NativeBuffer.allocate(scope, b * e * 4);
@@ -189,8 +200,8 @@ final class DnnlVisionTower {
             Type.F32,
             new long[] {b, g, g, 3, p, p},
             new long[] {3 * s * s, p * s, p, s * s, s, 1});
-    var cutMd = dnnl.plain(scope, Type.BF16, b, g, g, 3, p, p);
-    var patchMd = dnnl.plain(scope, Type.BF16, b * patches, k);
+    var cutMd = dnnl.plain(scope, compute, b, g, g, 3, p, p);
+    var patchMd = dnnl.plain(scope, compute, b * patches, k);
     var embeddedMd = dnnl.plain(scope, Type.F32, b * patches, w);
     var embedded3Md = dnnl.plain(scope, Type.F32, b, patches, w);
     var positionsMd = dnnl.plain(scope, Type.F32, 1, patches, w);

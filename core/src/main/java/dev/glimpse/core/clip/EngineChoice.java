@@ -60,13 +60,7 @@ final class EngineChoice {
         }
         yield new Choice(Backend.ONNX, Precision.INT8);
       }
-      case FP32 -> {
-        if (b == Backend.ONEDNN) {
-          throw new CheckpointException(
-              "the onednn engine runs bf16 only; for fp32 use --engine auto, onnx or torch");
-        }
-        yield new Choice(b == Backend.AUTO ? fp32Engine(config) : b, Precision.FP32);
-      }
+      case FP32 -> new Choice(b == Backend.AUTO ? fp32Engine(config) : b, Precision.FP32);
       case AUTO -> {
         if (b == Backend.ONEDNN) {
           yield new Choice(Backend.ONEDNN, Precision.BF16);
@@ -85,9 +79,40 @@ final class EngineChoice {
     };
   }
 
-  /** ONNX Runtime where it passes its self-check, else libtorch. */
+  /**
+   * The float32 engine: oneDNN where it runs here with AVX-512 kernels (where it measured faster
+   * than ONNX Runtime) and passes its self-check, else ONNX Runtime where it passes its self-check,
+   * else libtorch.
+   */
   static Backend fp32Engine(ClipConfig config) {
+    return fp32Engine(config, true);
+  }
+
+  /** As {@link #fp32Engine(ClipConfig)}, leaving oneDNN out unless {@code withDnnl}. */
+  static Backend fp32Engine(ClipConfig config, boolean withDnnl) {
     TransformerConfig t = config.text().transformer();
+    if (withDnnl) {
+      String why = FAILURES.computeIfAbsent("onednn-fp32", k -> DnnlProbe.fp32UnavailableReason());
+      if (why.isEmpty()) {
+        why =
+            FAILURES.computeIfAbsent(
+                "onednn-fp32/" + t.activation() + "/" + t.layerNormEps(),
+                k ->
+                    rememberedSelfCheck(
+                        "onednn-fp32",
+                        DnnlTransformer.class,
+                        t.activation(),
+                        t.layerNormEps(),
+                        () ->
+                            selfCheck(
+                                t.activation(), t.layerNormEps(), Backend.ONEDNN, Precision.FP32)));
+      }
+      if (why.isEmpty()) {
+        LOG.debug("engine auto for fp32: onednn (self-check passed)");
+        return Backend.ONEDNN;
+      }
+      LOG.debug("engine auto for fp32: not onednn, because {}", why);
+    }
     String why =
         FAILURES.computeIfAbsent(
             "onnx/" + t.activation() + "/" + t.layerNormEps(),
@@ -97,12 +122,13 @@ final class EngineChoice {
                     ClipOnnxGraphs.class,
                     t.activation(),
                     t.layerNormEps(),
-                    () -> selfCheck(t.activation(), t.layerNormEps(), Backend.ONNX)));
+                    () ->
+                        selfCheck(t.activation(), t.layerNormEps(), Backend.ONNX, Precision.FP32)));
     if (!why.isEmpty()) {
       LOG.info("engine auto: torch, because {}", why);
       return Backend.TORCH;
     }
-    LOG.debug("engine auto: onnx (self-check passed)");
+    LOG.debug("engine auto for fp32: onnx (self-check passed)");
     return Backend.ONNX;
   }
 
@@ -121,7 +147,7 @@ final class EngineChoice {
                 DnnlTransformer.class,
                 t.activation(),
                 t.layerNormEps(),
-                () -> selfCheck(t.activation(), t.layerNormEps(), Backend.ONEDNN)));
+                () -> selfCheck(t.activation(), t.layerNormEps(), Backend.ONEDNN, Precision.BF16)));
   }
 
   /** The self-check, skipped where a marker says it passed here before. */
@@ -206,14 +232,17 @@ final class EngineChoice {
   }
 
   /**
-   * Runs a self-check of {@code candidate} ({@link Backend#ONNX} in float32 or {@link
-   * Backend#ONEDNN} in bf16) against libtorch's float32; the empty string when it passes, else why
-   * not. Where libtorch itself does not run, ONNX Runtime cannot be checked and is trusted (it is
-   * golden-tested like libtorch), and bf16 is checked against ONNX Runtime instead.
+   * Runs a self-check of {@code candidate} in {@code precision} ({@link Backend#ONNX} in float32,
+   * {@link Backend#ONEDNN} in float32 or bf16) against libtorch's float32: float32 must agree to
+   * float32 rounding, bf16 to the fixture README's bf16 cosine bound. The empty string when it
+   * passes, else why not. Where libtorch itself does not run, ONNX Runtime cannot be checked and is
+   * trusted (it is golden-tested like libtorch), and oneDNN is checked against ONNX Runtime.
    */
-  static String selfCheck(Activation activation, float eps, Backend candidate) {
-    boolean bf16 = candidate == Backend.ONEDNN;
-    String engine = bf16 ? "oneDNN bf16" : "ONNX Runtime";
+  static String selfCheck(
+      Activation activation, float eps, Backend candidate, Precision precision) {
+    boolean bf16 = precision == Precision.BF16;
+    boolean onnx = candidate == Backend.ONNX;
+    String engine = onnx ? "ONNX Runtime" : bf16 ? "oneDNN bf16" : "oneDNN fp32";
     Path dir = null;
     try {
       dir = Files.createTempDirectory("glimpse-selfcheck");
@@ -236,7 +265,7 @@ final class EngineChoice {
       try {
         reference = ClipModel.load(checkpoint, ClipOptions.DEFAULTS);
       } catch (CheckpointException e) {
-        if (!bf16) {
+        if (onnx) {
           LOG.info(
               "libtorch does not run here ({}); ONNX Runtime is used unchecked", e.getMessage());
           return "";
@@ -247,10 +276,7 @@ final class EngineChoice {
         referenceText = r.textFeatures(ids);
         referenceImages = r.imageFeatures(pixels, 2);
       }
-      ClipOptions options =
-          bf16
-              ? new ClipOptions(Precision.BF16, Backend.ONEDNN, 0)
-              : new ClipOptions(Precision.FP32, Backend.ONNX, 0);
+      ClipOptions options = new ClipOptions(precision, candidate, 0);
       double minCosine = bf16 ? MIN_BF16_COSINE : MIN_COSINE;
       double maxAbs = bf16 ? Double.POSITIVE_INFINITY : MAX_ABS;
       try (ClipModel m = ClipModel.load(checkpoint, options)) {

@@ -109,6 +109,11 @@ public final class Dnnl implements AutoCloseable {
     return has(isa, dnnl_cpu_isa_avx512_core_bf16) || has(isa, dnnl_cpu_isa_avx2_vnni_2);
   }
 
+  /** Whether oneDNN's kernels use AVX-512 (avx512_core or better) on this CPU. */
+  public boolean avx512() {
+    return has(dnnl_get_effective_cpu_isa(), dnnl_cpu_isa_avx512_core);
+  }
+
   private static boolean has(int isa, int wanted) {
     return (isa & wanted) == wanted;
   }

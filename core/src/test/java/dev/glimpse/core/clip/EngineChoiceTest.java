@@ -14,14 +14,17 @@ class EngineChoiceTest {
 
   @Test
   void onnx_self_check_passes_for_both_activations() {
-    assertEquals("", EngineChoice.selfCheck(Activation.QUICK_GELU, 1e-5f, Backend.ONNX));
-    assertEquals("", EngineChoice.selfCheck(Activation.GELU, 1e-6f, Backend.ONNX));
+    assertEquals(
+        "", EngineChoice.selfCheck(Activation.QUICK_GELU, 1e-5f, Backend.ONNX, Precision.FP32));
+    assertEquals("", EngineChoice.selfCheck(Activation.GELU, 1e-6f, Backend.ONNX, Precision.FP32));
   }
 
   @Test
-  void bf16_self_check_passes_for_both_activations() {
-    assertEquals("", EngineChoice.selfCheck(Activation.QUICK_GELU, 1e-5f, Backend.ONEDNN));
-    assertEquals("", EngineChoice.selfCheck(Activation.GELU, 1e-6f, Backend.ONEDNN));
+  void onednn_self_checks_pass_for_both_activations() {
+    for (Precision p : new Precision[] {Precision.BF16, Precision.FP32}) {
+      assertEquals("", EngineChoice.selfCheck(Activation.QUICK_GELU, 1e-5f, Backend.ONEDNN, p));
+      assertEquals("", EngineChoice.selfCheck(Activation.GELU, 1e-6f, Backend.ONEDNN, p));
+    }
   }
 
   @Test
@@ -37,12 +40,15 @@ class EngineChoiceTest {
     assertTrue(why.contains("image tower"), why);
   }
 
+  /** fp32 with engine auto: oneDNN where it has AVX-512 kernels, else ONNX Runtime. */
   @Test
-  void fp32_auto_runs_onnx_here() throws Exception {
+  void fp32_auto_runs_onednn_with_avx512_else_onnx() throws Exception {
     ClipCheckpoint c = ClipCheckpoint.open(Golden.fixture(Golden.OPENAI));
+    Backend expected = DnnlProbe.fp32UnavailableReason().isEmpty() ? Backend.ONEDNN : Backend.ONNX;
     try (ClipModel m = ClipModel.load(c, new ClipOptions(Precision.FP32, Backend.AUTO, 0))) {
-      assertEquals(Backend.ONNX, m.backend());
+      assertEquals(expected, m.backend());
       assertEquals(Precision.FP32, m.precision());
+      assertEquals(Backend.ONNX, EngineChoice.fp32Engine(c.config(), false));
     }
   }
 
@@ -72,7 +78,6 @@ class EngineChoiceTest {
       {"BF16", "TORCH", "onednn"},
       {"INT8", "TORCH", "onnx"},
       {"INT8", "ONEDNN", "onnx"},
-      {"FP32", "ONEDNN", "bf16 only"},
     };
     for (String[] k : cases) {
       ClipOptions o = new ClipOptions(Precision.valueOf(k[0]), Backend.valueOf(k[1]), 0);
