@@ -3,8 +3,8 @@ package dev.glimpse.core.clip;
 /** Numeric precision of the encoders. */
 public enum Precision {
   /**
-   * Exact: float32 everywhere, on ONNX Runtime or libtorch. Matches OpenAI's reference to the
-   * fixture README's float32 bounds (embeddings max abs 5e-5).
+   * Exact: float32 everywhere, on oneDNN, ONNX Runtime or libtorch. Matches OpenAI's reference to
+   * the fixture README's float32 bounds (embeddings max abs 5e-5) on each.
    */
   FP32,
   /**
