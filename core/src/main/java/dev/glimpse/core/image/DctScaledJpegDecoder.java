@@ -51,12 +51,17 @@ final class DctScaledJpegDecoder {
   }
 
   /**
-   * Returns whether an EOI marker ({@code FF D9}) is among the last 4 KiB, i.e. the file is
-   * probably not truncated. Truncated files are left to ImageIO, which reports them precisely and
-   * without libjpeg printing a warning to standard error.
+   * Returns whether the file has an EOI marker ({@code FF D9}) after its first scan starts, i.e. it
+   * is probably not truncated. Truncated files are left to ImageIO, which reports them precisely
+   * and without libjpeg printing a warning to standard error. Many cameras pad their files or
+   * append data after the image (Canon, Fujifilm, BlackBerry, Samsung trailers), so the marker is
+   * looked for in the last 4 KiB first and then anywhere after the first start-of-scan: inside
+   * entropy-coded data a {@code FF} byte is always followed by {@code 00} or a restart marker, so a
+   * {@code FF D9} there is the end of the image. The EOI of an EXIF thumbnail comes before the
+   * first scan and does not count.
    *
    * @param jpeg the file's bytes
-   * @return false if no end marker is found near the end
+   * @return false if no end marker follows the first scan
    */
   static boolean hasEndMarker(byte[] jpeg) {
     for (int i = jpeg.length - 2; i >= Math.max(2, jpeg.length - 4096); i--) {
@@ -64,7 +69,44 @@ final class DctScaledJpegDecoder {
         return true;
       }
     }
+    int scan = firstScan(jpeg);
+    if (scan < 0) {
+      return false;
+    }
+    for (int i = scan; i < jpeg.length - 1; i++) {
+      if (jpeg[i] == (byte) 0xFF && jpeg[i + 1] == (byte) 0xD9) {
+        return true;
+      }
+    }
     return false;
+  }
+
+  /** Offset of the first SOS marker, found by walking the marker segments; -1 if none. */
+  private static int firstScan(byte[] jpeg) {
+    int i = 2;
+    while (i + 4 <= jpeg.length) {
+      if (jpeg[i] != (byte) 0xFF) {
+        return -1;
+      }
+      int marker = jpeg[i + 1] & 0xFF;
+      if (marker == 0xFF) {
+        i++; // fill byte
+        continue;
+      }
+      if (marker == 0xDA) {
+        return i;
+      }
+      if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+        i += 2; // standalone marker
+        continue;
+      }
+      int length = ((jpeg[i + 2] & 0xFF) << 8) | (jpeg[i + 3] & 0xFF);
+      if (length < 2) {
+        return -1;
+      }
+      i += 2 + length;
+    }
+    return -1;
   }
 
   /** Width, height and components of a JPEG from its header. */

@@ -50,6 +50,45 @@ class DownscaledDecodeTest {
     assertTrue(!DctScaledJpegDecoder.hasEndMarker(java.util.Arrays.copyOf(jpeg, jpeg.length - 2)));
   }
 
+  /**
+   * Cameras pad files or append trailers after the end marker; such files still take the scaled
+   * path (a full-size ImageIO decode would return 2000x1500 here).
+   */
+  @Test
+  void jpegWithDataAfterItsEndMarkerIsStillDecodedDownscaled() throws IOException {
+    byte[] jpeg = TestImages.encode(TestImages.halves(2000, 1500, Color.RED, Color.BLUE), "jpg");
+    byte[] padded = java.util.Arrays.copyOf(jpeg, jpeg.length + 300_000); // zero padding
+    for (int i = jpeg.length; i < padded.length; i += 997) {
+      padded[i] = (byte) 0xA5; // not all zeros: a trailer of other data
+    }
+    assertTrue(DctScaledJpegDecoder.hasEndMarker(padded));
+    DecodedImage image = decoder.decodeDownscaled(padded, "padded.jpg", 224);
+    assertEquals(500, image.width());
+    assertEquals(375, image.height());
+    assertTrue(image.sample(10, 100, 0) > 200 && image.sample(490, 100, 2) > 200);
+  }
+
+  /** An EXIF thumbnail's end marker comes before the first scan: a truncated file is still one. */
+  @Test
+  void truncatedJpegWithAThumbnailEndMarkerIsStillTruncated() {
+    byte[] jpeg = TestImages.encode(TestImages.halves(2000, 1500, Color.RED, Color.BLUE), "jpg");
+    byte[] thumbnail = TestImages.encode(TestImages.halves(160, 120, Color.RED, Color.BLUE), "jpg");
+    // An APP1 segment right after SOI that carries the thumbnail (and so its FF D9).
+    int length = thumbnail.length + 2;
+    byte[] withThumb = new byte[jpeg.length + 4 + thumbnail.length];
+    withThumb[0] = (byte) 0xFF;
+    withThumb[1] = (byte) 0xD8;
+    withThumb[2] = (byte) 0xFF;
+    withThumb[3] = (byte) 0xE1;
+    withThumb[4] = (byte) (length >> 8);
+    withThumb[5] = (byte) length;
+    System.arraycopy(thumbnail, 0, withThumb, 6, thumbnail.length);
+    System.arraycopy(jpeg, 2, withThumb, 6 + thumbnail.length, jpeg.length - 2);
+    assertTrue(DctScaledJpegDecoder.hasEndMarker(withThumb));
+    byte[] truncated = java.util.Arrays.copyOf(withThumb, withThumb.length - 5000);
+    assertTrue(!DctScaledJpegDecoder.hasEndMarker(truncated));
+  }
+
   @Test
   void smallJpegIsDecodedAtFullSize() throws IOException {
     byte[] jpeg = TestImages.encode(TestImages.halves(64, 48, Color.RED, Color.BLUE), "jpg");
