@@ -18,6 +18,8 @@ import java.util.List;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc;
 import org.bytedeco.dnnl.dnnl_stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The residual blocks of one CLIP tower on oneDNN, computing in bfloat16 (the fast mode) or float32
@@ -32,8 +34,7 @@ import org.bytedeco.dnnl.dnnl_stream;
  * matmuls as post-ops.
  */
 final class DnnlTransformer {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(DnnlTransformer.class);
+  private static final Logger LOG = LoggerFactory.getLogger(DnnlTransformer.class);
   private static final float QUICK_GELU_ALPHA = 1.702f;
 
   private record Layer(
