@@ -45,6 +45,11 @@ final class StatusCommand implements Callable<Integer> {
       root.put("model", model);
       stats.model().flatMap(m -> m.revision()).ifPresent(r -> root.put("revision", r));
       root.put("dimension", stats.dimension());
+      stats
+          .model()
+          .map(m -> m.precision())
+          .filter(p -> !p.isEmpty())
+          .ifPresent(p -> root.put("encoder", p));
       root.put("sizeBytes", stats.sizeBytes());
       ObjectNode last = root.putObject("lastRun");
       new java.util.TreeMap<>(stats.lastRun()).forEach(last::put);
@@ -57,6 +62,11 @@ final class StatusCommand implements Callable<Integer> {
               + model
               + stats.model().flatMap(m -> m.revision()).map(r -> " @" + r).orElse(""));
       out.println("dimension: " + stats.dimension());
+      stats
+          .model()
+          .map(m -> m.precision())
+          .filter(p -> !p.isEmpty())
+          .ifPresent(p -> out.println("encoder:   " + p));
       out.println("size:      " + humanBytes(stats.sizeBytes()));
       if (!stats.lastRun().isEmpty()) {
         out.println("last run:");

@@ -81,6 +81,10 @@ class IndexCommandTest {
     JsonNode st = JSON.readTree(status.out());
     assertEquals(30, st.get("images").asInt());
     assertEquals(32, st.get("dimension").asInt());
+    // The last run used the default precision: bf16 on oneDNN, or fp32 where the CPU lacks bf16.
+    assertTrue(
+        st.get("encoder").asText().matches("onednn bf16|(onednn|onnxruntime|djl-pytorch) fp32"),
+        st.toString());
     assertEquals(model, st.get("model").asText());
     assertTrue(st.get("sizeBytes").asLong() > 0);
 
