@@ -149,7 +149,8 @@ final class ServeBenchCommand implements Callable<Integer> {
       defaultValue = "0,16",
       paramLabel = "N[,N...]",
       description =
-          "Server text batch bounds to compare (0: no batching). Default: ${DEFAULT-VALUE}.")
+          "Server text batch bounds to compare (0: no batching; -1: the server's default, by"
+              + " engine). Default: ${DEFAULT-VALUE}.")
   int[] batchSizes;
 
   @Option(
@@ -424,7 +425,9 @@ final class ServeBenchCommand implements Callable<Integer> {
               + " | %.1f |%n",
           r.mode(),
           r.queriesWrapped() ? " (wrapped)" : "",
-          r.textBatchSize() == 0 ? "off" : "<= " + r.textBatchSize(),
+          r.textBatchSize() == 0
+              ? "off"
+              : r.textBatchSize() < 0 ? "auto" : "<= " + r.textBatchSize(),
           loadModel(r.rate()),
           l.qps(),
           l.percentile(50),

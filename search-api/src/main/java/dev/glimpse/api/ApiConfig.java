@@ -21,8 +21,9 @@ import java.util.Optional;
  * @param thumbnailMemoryBytes the in-memory thumbnail cache's size bound
  * @param refreshInterval how often the index is checked for new commits
  * @param textBatchSize the most text queries encoded in one text-tower call: concurrent queries
- *     wait for the running call and are then encoded together, one call at a time; 0 (the default)
- *     lets every request thread run its own call at once
+ *     wait for the running call and are then encoded together, one call at a time; 0 lets every
+ *     request thread run its own call at once; -1 (the default) picks by engine, see {@link
+ *     #AUTO_TEXT_BATCH_SIZE}
  */
 public record ApiConfig(
     String host,
@@ -52,12 +53,22 @@ public record ApiConfig(
   public static final int DEFAULT_QUERY_CACHE_ENTRIES = 1024;
 
   /**
-   * Default bound of text queries per encoder call: 0, no batching. On the 2-vCPU development
-   * machine concurrent encodes beat both batching and one-at-a-time encoding (docs/benchmarks.md,
-   * "Search service"): the text tower is compute-bound there, so a batch costs about as much as its
-   * queries apart, and one call does not keep both cores busy.
+   * {@code textBatchSize} meaning: batch up to {@link #ENGINE_TEXT_BATCH_SIZE} queries where the
+   * model's engine runs one text-tower call at a time (oneDNN: concurrent queries would only queue,
+   * so they are better merged), none otherwise.
    */
-  public static final int DEFAULT_TEXT_BATCH_SIZE = 0;
+  public static final int AUTO_TEXT_BATCH_SIZE = -1;
+
+  /** The bound {@link #AUTO_TEXT_BATCH_SIZE} uses on engines that run one call at a time. */
+  public static final int ENGINE_TEXT_BATCH_SIZE = 8;
+
+  /**
+   * Default bound of text queries per encoder call: {@link #AUTO_TEXT_BATCH_SIZE}. On the 2-vCPU
+   * development machine, 8 clients with no think time got 208 queries/s (p50 38.5 ms) batched on
+   * the bf16 oneDNN tower against 140 (p50 56 ms) unbatched; on ONNX Runtime, whose calls run
+   * concurrently, unbatched encodes did better (docs/benchmarks.md, "Search service").
+   */
+  public static final int DEFAULT_TEXT_BATCH_SIZE = AUTO_TEXT_BATCH_SIZE;
 
   /** Default bound of the in-memory thumbnail cache: 64 MB. */
   public static final long DEFAULT_THUMBNAIL_MEMORY_BYTES = 64L * 1024 * 1024;
@@ -102,8 +113,9 @@ public record ApiConfig(
       throw new IllegalArgumentException(
           "thumbnailMemoryBytes must not be negative, got " + thumbnailMemoryBytes);
     }
-    if (textBatchSize < 0 || textBatchSize > 256) {
-      throw new IllegalArgumentException("textBatchSize must be in [0, 256], got " + textBatchSize);
+    if (textBatchSize < AUTO_TEXT_BATCH_SIZE || textBatchSize > 256) {
+      throw new IllegalArgumentException(
+          "textBatchSize must be -1 (automatic) or in [0, 256], got " + textBatchSize);
     }
     if (refreshInterval.isNegative() || refreshInterval.isZero()) {
       throw new IllegalArgumentException("refreshInterval must be positive: " + refreshInterval);

@@ -1,5 +1,6 @@
 package dev.glimpse.api;
 
+import dev.glimpse.core.clip.Backend;
 import dev.glimpse.core.clip.BatchingTextEncoder;
 import dev.glimpse.core.clip.ClipModel;
 import dev.glimpse.core.clip.ZeroShotClassifier;
@@ -41,6 +42,7 @@ public final class SearchService {
   private final ThumbnailCache thumbnails;
   private final QueryCache queries;
   private final BatchingTextEncoder textBatcher;
+  private final int textBatchSize;
   private final LongAdder textCalls = new LongAdder();
   private final LongAdder textsEncoded = new LongAdder();
   private final LongAdder textNanos = new LongAdder();
@@ -76,11 +78,24 @@ public final class SearchService {
     this.thumbnailRenderer = new ThumbnailRenderer(new ImageDecoder());
     this.thumbnails = new ThumbnailCache(config.thumbnailCacheDir(), config.thumbnailMemoryBytes());
     this.queries = new QueryCache(config.queryCacheEntries());
+    this.textBatchSize = effectiveTextBatchSize(config.textBatchSize(), model);
     this.textBatcher =
-        config.textBatchSize() == 0
+        textBatchSize == 0
             ? null
-            : new BatchingTextEncoder(
-                model::encodeTexts, config.textBatchSize(), this::observeTextCall);
+            : new BatchingTextEncoder(model::encodeTexts, textBatchSize, this::observeTextCall);
+  }
+
+  /** {@code configured}, with {@link ApiConfig#AUTO_TEXT_BATCH_SIZE} resolved for this model. */
+  static int effectiveTextBatchSize(int configured, ClipModel model) {
+    if (configured != ApiConfig.AUTO_TEXT_BATCH_SIZE) {
+      return configured;
+    }
+    return model.backend() == Backend.ONEDNN ? ApiConfig.ENGINE_TEXT_BATCH_SIZE : 0;
+  }
+
+  /** The most text queries one encoder call takes here; 0 when queries are not batched. */
+  public int textBatchSize() {
+    return textBatchSize;
   }
 
   /**

@@ -95,7 +95,26 @@ class TextBatchingTest {
   @Test
   void text_batch_size_out_of_range_is_refused() {
     ApiConfig config = ApiConfig.forHost("127.0.0.1", Optional.empty());
-    assertThrows(IllegalArgumentException.class, () -> config.withTextBatchSize(-1));
+    assertThrows(IllegalArgumentException.class, () -> config.withTextBatchSize(-2));
     assertThrows(IllegalArgumentException.class, () -> config.withTextBatchSize(257));
+  }
+
+  /** The default batches on oneDNN, whose text tower runs one call at a time, and nowhere else. */
+  @Test
+  void default_text_batching_follows_the_engine() throws Exception {
+    assertEquals(0, service(ApiConfig.DEFAULT_TEXT_BATCH_SIZE).textBatchSize()); // libtorch
+    assertEquals(3, service(3).textBatchSize());
+    try (ClipModel onednn =
+        ClipModel.load(
+            dev.glimpse.core.clip.ClipCheckpoint.open(TestIndex.fixture("tiny-clip-hf")),
+            new dev.glimpse.core.clip.ClipOptions(
+                dev.glimpse.core.clip.Precision.BF16, dev.glimpse.core.clip.Backend.ONEDNN, 0))) {
+      SearchService s =
+          new SearchService(store, onednn, ApiConfig.forHost("127.0.0.1", Optional.empty()));
+      assertEquals(ApiConfig.ENGINE_TEXT_BATCH_SIZE, s.textBatchSize());
+      float[] v = s.textVector("a photo of pizza");
+      assertEquals(onednn.dimension(), v.length);
+      assertEquals(1, s.textStats().encoderCalls());
+    }
   }
 }
