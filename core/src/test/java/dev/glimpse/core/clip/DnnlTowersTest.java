@@ -181,4 +181,35 @@ class DnnlTowersTest {
       }
     }
   }
+
+  /**
+   * A batch of sequences runs on the kernels one sequence runs on: a causal mask broadcast over the
+   * batch once sent the attention matmul to oneDNN's reference kernel, 10x slower.
+   */
+  @Test
+  void batched_text_plans_use_the_kernels_of_a_single_sequence() throws Exception {
+    ClipCheckpoint c = ClipCheckpoint.open(dir);
+    try (var dnnl = dev.glimpse.core.dnnl.Dnnl.cpu();
+        var scope = new dev.glimpse.core.dnnl.DnnlScope();
+        WeightStore store = c.openWeights()) {
+      WeightReader reader = new WeightReader(store, c.layout(), c.config());
+      TransformerConfig t = c.config().text().transformer();
+      DnnlTransformer blocks =
+          DnnlTransformer.load(
+              dnnl,
+              scope,
+              dnnl.stream(scope),
+              reader,
+              CheckpointLayout.Tower.TEXT,
+              t,
+              dev.glimpse.core.dnnl.Dnnl.Type.BF16);
+      List<String> one = kernels(blocks.plan(scope, 1, 16, true));
+      List<String> four = kernels(blocks.plan(scope, 4, 16, true));
+      assertEquals(one, four);
+    }
+  }
+
+  private static List<String> kernels(DnnlTransformer.Blocks blocks) {
+    return blocks.calls().stream().map(dev.glimpse.core.dnnl.Call::implementation).toList();
+  }
 }
