@@ -6,7 +6,6 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCALE;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SHIFT;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC_1;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 
@@ -21,6 +20,8 @@ import java.nio.FloatBuffer;
 import java.util.List;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * CLIP's ViT image tower on oneDNN, pixels to features in one run of recorded calls: the patches
@@ -29,6 +30,7 @@ import org.bytedeco.dnnl.dnnl_stream;
  * float32 projection. Only the class token's row is written from Java.
  */
 final class DnnlVisionTower {
+  private static final Logger LOG = LoggerFactory.getLogger(DnnlVisionTower.class);
   private static final int PLANS = 4;
 
   private final Dnnl dnnl;
@@ -37,7 +39,7 @@ final class DnnlVisionTower {
   private final DnnlTransformer blocks;
   private final DnnlPlans plans;
   private final DnnlLinear patchEmbedding; // compute type, [3 * patch * patch, width]
-  private final dnnl_memory patchPositions; // [1, patches, width]
+  private final float[] patchPositions; // [patches, width]
   private final float[] classRow; // class embedding + position 0
   private final dnnl_memory[] lnPre; // scale, shift
   private final dnnl_memory[] lnPost;
@@ -50,7 +52,7 @@ final class DnnlVisionTower {
       DnnlTransformer blocks,
       DnnlPlans plans,
       DnnlLinear patchEmbedding,
-      dnnl_memory patchPositions,
+      float[] patchPositions,
       float[] classRow,
       dnnl_memory[] lnPre,
       dnnl_memory[] lnPost,
@@ -101,14 +103,6 @@ final class DnnlVisionTower {
       classRow[i] += positions[i];
     }
     float[] patchPositions = java.util.Arrays.copyOfRange(positions, w, positions.length);
-    NativeBuffer positionData =
-        NativeBuffer.allocate(scope, (long) patchPositions.length * Float.BYTES);
-    positionData.floats().put(patchPositions);
-    dnnl_memory positionMemory =
-        dnnl.memory(
-            scope,
-            dnnl.plain(scope, Type.F32, 1, (long) v.grid() * v.grid(), w),
-            positionData.pointer());
     float[] projection = reader.projection(Global.VISION_PROJECTION, w); // [w, e]
     DnnlLinear project =
         DnnlLinear.pack(
@@ -129,7 +123,7 @@ final class DnnlVisionTower {
         blocks,
         plans,
         patch,
-        positionMemory,
+        patchPositions,
         classRow,
         new dnnl_memory[] {
           DnnlTransformer.vector(dnnl, scope, reader.global(Global.LN_PRE_W, "ln_pre", w)),
@@ -165,6 +159,11 @@ final class DnnlVisionTower {
           }
           return features;
         });
+  }
+
+  /** The kernels oneDNN picked for a batch of {@code count} images, call by call (diagnostics). */
+  List<String> kernels(DnnlScope scope, int count) {
+    return plan(scope, count).calls().stream().map(Call::implementation).toList();
   }
 
   /**
@@ -204,7 +203,6 @@ final class DnnlVisionTower {
     var patchMd = dnnl.plain(scope, compute, b * patches, k);
     var embeddedMd = dnnl.plain(scope, Type.F32, b * patches, w);
     var embedded3Md = dnnl.plain(scope, Type.F32, b, patches, w);
-    var positionsMd = dnnl.plain(scope, Type.F32, 1, patches, w);
     var patchRowsMd =
         dnnl.strided(scope, Type.F32, new long[] {b, patches, w}, new long[] {t * w, w, 1});
     var xMd = dnnl.plain(scope, Type.F32, b * t, w);
@@ -224,23 +222,34 @@ final class DnnlVisionTower {
             new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
             dnnl.memory(scope, pixelMd, pixels.pointer()),
             dnnl.memory(scope, cutMd, cut.pointer())));
+    // Positions are added as a post-op with one copy per image (no broadcast, which oneDNN's
+    // kernels handle less well), into dense rows; a reorder then places them after each image's
+    // class row (a binary primitive writing strided rows ran on oneDNN's reference kernel).
     var patchBias = dnnl.plain(scope, Type.F32, 1, w);
+    NativeBuffer positions = NativeBuffer.allocate(scope, b * patches * w * 4);
+    FloatBuffer positionRows = positions.floats();
+    for (int i = 0; i < count; i++) {
+      positionRows.put(patchPositions);
+    }
+    Dnnl.PostOps addPositions = dnnl.postOps(scope);
+    int positionsArg = addPositions.add(embeddedMd);
     calls.add(
         new Call(
             scope,
-            dnnl.matmul(scope, patchMd, patchEmbedding.packed(), patchBias, embeddedMd, null),
-            linearArgs,
+            dnnl.matmul(
+                scope, patchMd, patchEmbedding.packed(), patchBias, embeddedMd, addPositions),
+            new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST, positionsArg},
             dnnl.memory(scope, patchMd, cut.pointer()),
             patchEmbedding.weight(),
             patchEmbedding.bias(),
-            dnnl.memory(scope, embeddedMd, embedded.pointer())));
+            dnnl.memory(scope, embeddedMd, embedded.pointer()),
+            dnnl.memory(scope, embeddedMd, positions.pointer())));
     calls.add(
         new Call(
             scope,
-            dnnl.add(scope, embedded3Md, positionsMd, patchRowsMd),
-            new int[] {DNNL_ARG_SRC, DNNL_ARG_SRC_1, DNNL_ARG_DST},
+            dnnl.reorder(scope, embedded3Md, patchRowsMd),
+            new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
             dnnl.memory(scope, embedded3Md, embedded.pointer()),
-            patchPositions,
             dnnl.memory(scope, patchRowsMd, x.pointer(w * 4))));
     calls.add(
         new Call(
@@ -273,6 +282,10 @@ final class DnnlVisionTower {
             projection.weight(),
             projection.bias(),
             dnnl.memory(scope, featuresMd, features.pointer())));
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "onednn image plan for {}: {}", count, calls.stream().map(Call::implementation).toList());
+    }
     return new DnnlPlans.Plan(scope, pixels, x, List.copyOf(calls), features);
   }
 }

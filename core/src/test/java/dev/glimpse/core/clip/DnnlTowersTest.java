@@ -212,4 +212,23 @@ class DnnlTowersTest {
   private static List<String> kernels(DnnlTransformer.Blocks blocks) {
     return blocks.calls().stream().map(dev.glimpse.core.dnnl.Call::implementation).toList();
   }
+
+  /**
+   * A batch of images runs on the kernels one image runs on: adding the positions with a binary
+   * primitive that wrote strided rows once ran on oneDNN's reference kernel for batches above 2.
+   */
+  @Test
+  void batched_image_plans_use_the_kernels_of_a_single_image() throws Exception {
+    ClipCheckpoint c = ClipCheckpoint.open(dir);
+    try (var dnnl = dev.glimpse.core.dnnl.Dnnl.cpu();
+        var scope = new dev.glimpse.core.dnnl.DnnlScope();
+        WeightStore store = c.openWeights()) {
+      WeightReader reader = new WeightReader(store, c.layout(), c.config());
+      for (var type : dev.glimpse.core.dnnl.Dnnl.Type.values()) {
+        DnnlVisionTower vision =
+            DnnlVisionTower.load(dnnl, scope, dnnl.stream(scope), reader, type);
+        assertEquals(vision.kernels(scope, 1), vision.kernels(scope, 5), type.name());
+      }
+    }
+  }
 }
