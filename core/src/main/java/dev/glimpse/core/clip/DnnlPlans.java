@@ -38,6 +38,7 @@ final class DnnlPlans implements AutoCloseable {
   private final dnnl_stream stream;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<Long, Plan> plans;
+  private boolean closed; // guarded by lock
 
   DnnlPlans(dnnl_stream stream, int maxPlans) {
     this.stream = stream;
@@ -63,6 +64,10 @@ final class DnnlPlans implements AutoCloseable {
   <T> T with(long key, Function<DnnlScope, Plan> build, Use<T> use) {
     lock.lock();
     try {
+      if (closed) {
+        // The weights the plans point at are freed: running now would read freed native memory.
+        throw new IllegalStateException("the model is closed");
+      }
       Plan p = plans.get(key);
       if (p == null) {
         DnnlScope scope = new DnnlScope();
@@ -91,6 +96,7 @@ final class DnnlPlans implements AutoCloseable {
   public void close() {
     lock.lock();
     try {
+      closed = true;
       for (Plan p : plans.values()) {
         p.scope().close();
       }

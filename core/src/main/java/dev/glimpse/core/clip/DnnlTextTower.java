@@ -63,13 +63,9 @@ final class DnnlTextTower {
     return new DnnlTextTower(reader.config(), blocks, plans, tokenView, reader);
   }
 
-  /** Unnormalised text features, one row per token row. */
-  float[][] encode(long[][] tokenIds, boolean fullContext) {
-    TextConfig t = config.text();
-    TokenRows rows = TokenRows.of(tokenIds, t, fullContext);
-    int w = t.transformer().width();
-    int length =
-        Math.min(t.contextLength(), (rows.length() + LENGTH_STEP - 1) / LENGTH_STEP * LENGTH_STEP);
+  /** Token plus position embeddings of the rows, padded to {@code length} tokens. */
+  private float[] embed(TokenRows rows, int length) {
+    int w = config.text().transformer().width();
     int count = rows.rows();
     float[] x = new float[count * length * w];
     float[] row = new float[w];
@@ -83,6 +79,17 @@ final class DnnlTextTower {
         }
       }
     }
+    return x;
+  }
+
+  /** Unnormalised text features, one row per token row. */
+  float[][] encode(long[][] tokenIds, boolean fullContext) {
+    TextConfig t = config.text();
+    TokenRows rows = TokenRows.of(tokenIds, t, fullContext);
+    int w = t.transformer().width();
+    int length =
+        Math.min(t.contextLength(), (rows.length() + LENGTH_STEP - 1) / LENGTH_STEP * LENGTH_STEP);
+    int count = rows.rows();
     long key = (long) count << 32 | length;
     return plans.with(
         key,
@@ -91,7 +98,8 @@ final class DnnlTextTower {
           return new DnnlPlans.Plan(scope, null, b.x(), b.calls(), b.x());
         },
         (plan, runner) -> {
-          plan.x().floats().put(x);
+          // Under the plans' lock, which close() takes too: the token table is native memory.
+          plan.x().floats().put(embed(rows, length));
           runner.run(plan.calls());
           FloatBuffer out = plan.output().floats();
           float eps = t.transformer().layerNormEps();

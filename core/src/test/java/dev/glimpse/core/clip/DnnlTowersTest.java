@@ -231,4 +231,18 @@ class DnnlTowersTest {
       }
     }
   }
+
+  /** A closed model refuses to encode instead of running on freed native weights. */
+  @Test
+  void a_closed_model_refuses_to_encode() throws Exception {
+    ClipModel m =
+        ClipModel.load(
+            ClipCheckpoint.open(dir), new ClipOptions(Precision.BF16, Backend.ONEDNN, 0));
+    m.imageFeatures(image(0), 1);
+    m.close();
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalStateException.class, () -> m.imageFeatures(image(0), 1));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalStateException.class, () -> m.textFeatures(new long[][] {{49406, 320, 49407}}));
+  }
 }
