@@ -178,7 +178,7 @@ final class IndexCommand implements Callable<Integer> {
                 .run();
         progress.finish();
       }
-      print(summary, indexDir);
+      print(summary, indexDir, model.engineDescription());
     }
     return GlimpseCli.OK;
   }
@@ -220,7 +220,7 @@ final class IndexCommand implements Callable<Integer> {
     };
   }
 
-  private void print(IndexingSummary s, Path indexDir) throws IOException {
+  private void print(IndexingSummary s, Path indexDir, String encoder) throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       ObjectMapper mapper = new ObjectMapper();
@@ -248,11 +248,13 @@ final class IndexCommand implements Callable<Integer> {
       }
       root.put("seconds", s.elapsed().toMillis() / 1e3);
       root.put("imagesPerSecond", s.imagesPerSecond());
+      root.put("encoder", encoder);
       out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     } else {
       out.printf(
           Locale.ROOT,
-          "%s%d indexed, %d unchanged, %d reused, %d removed, %d skipped in %.1f s (%.1f images/s)%n",
+          "%s%d indexed, %d unchanged, %d reused, %d removed, %d skipped in %.1f s"
+              + " (%.1f images/s, %s)%n",
           s.dryRun() ? "dry run: would have " : "",
           s.indexed(),
           s.unchanged(),
@@ -260,7 +262,8 @@ final class IndexCommand implements Callable<Integer> {
           s.removed(),
           s.skippedTotal(),
           s.elapsed().toMillis() / 1e3,
-          s.imagesPerSecond());
+          s.imagesPerSecond(),
+          encoder);
       if (!s.skipped().isEmpty()) {
         List<String> parts = new ArrayList<>();
         s.skipped().forEach((r, n) -> parts.add(r.label() + " " + n));

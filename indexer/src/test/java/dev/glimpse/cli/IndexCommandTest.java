@@ -68,6 +68,7 @@ class IndexCommandTest {
     assertEquals(0, summary.get("removed").asInt());
     assertEquals(1, summary.get("skipped").get("not-an-image").asInt(), r.out());
     assertEquals("not-an-image", summary.get("skippedFiles").get(0).get("reason").asText());
+    assertTrue(summary.get("encoder").asText().endsWith(" fp32"), r.out()); // --precision fp32
     assertTrue(summary.get("skippedFiles").get(0).get("path").asText().endsWith("readme.txt"));
 
     Cli.Result again =
