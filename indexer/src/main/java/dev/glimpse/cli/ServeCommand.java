@@ -96,7 +96,9 @@ final class ServeCommand implements Callable<Integer> {
       try (ClipModel model =
           IndexOption.loadModel(
               store, indexDir, precision.clipOptions(), spec.commandLine().getErr(), env)) {
-        Javalin app = SearchApp.create(new SearchService(store, model, config), config);
+        SearchService service = new SearchService(store, model, config);
+        service.warmUp();
+        Javalin app = SearchApp.create(service, config);
         Thread hook =
             new Thread(
                 () -> {

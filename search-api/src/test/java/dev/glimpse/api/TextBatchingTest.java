@@ -117,4 +117,17 @@ class TextBatchingTest {
       assertEquals(1, s.textStats().encoderCalls());
     }
   }
+
+  /** The start-up warm-up counts as no query: counters and the query cache stay empty. */
+  @Test
+  void warm_up_touches_neither_the_counters_nor_the_cache() throws Exception {
+    SearchService service = service(ApiConfig.DEFAULT_TEXT_BATCH_SIZE);
+    service.warmUp();
+    SearchService.TextStats stats = service.textStats();
+    assertEquals(0, stats.encoderCalls());
+    assertEquals(0, stats.cacheMisses());
+    assertEquals(0, stats.cacheHits());
+    service.textVector("a photo of a dog on a beach"); // the warm-up's own query
+    assertEquals(1, service.textStats().cacheMisses());
+  }
 }
