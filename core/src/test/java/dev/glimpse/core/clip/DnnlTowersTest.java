@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,11 +35,7 @@ class DnnlTowersTest {
     fast =
         ClipModel.load(
             ClipCheckpoint.open(dir), new ClipOptions(Precision.BF16, Backend.ONEDNN, 0));
-    pixels = new float[IMAGES * 3 * SIZE * SIZE];
-    SplittableRandom random = new SplittableRandom(11);
-    for (int i = 0; i < pixels.length; i++) {
-      pixels[i] = (float) (random.nextDouble() * 4 - 2);
-    }
+    pixels = Golden.randomPixels(IMAGES * 3 * SIZE * SIZE, 11);
   }
 
   @AfterAll
@@ -156,11 +151,7 @@ class DnnlTowersTest {
                 20, 49408, new TransformerConfig(80, 2, 1, 320, Activation.QUICK_GELU, 1e-5f)));
     SyntheticCheckpoint.write(other, config, 17, DType.F16);
     ClipCheckpoint c = ClipCheckpoint.open(other);
-    float[] images = new float[2 * 3 * 96 * 96];
-    SplittableRandom random = new SplittableRandom(5);
-    for (int i = 0; i < images.length; i++) {
-      images[i] = (float) (random.nextDouble() * 4 - 2);
-    }
+    float[] images = Golden.randomPixels(2 * 3 * 96 * 96, 5);
     try (ClipModel torch = ClipModel.load(c, ClipOptions.DEFAULTS);
         ClipModel bf16 = ClipModel.load(c, new ClipOptions(Precision.BF16, Backend.ONEDNN, 0))) {
       long[][] ids = {{0, 5, 9, 49407}, new long[20]};

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,19 +92,8 @@ class EngineChoiceTest {
    */
   @Test
   void onednn_bf16_matches_torch_on_a_gelu_model(@TempDir Path dir) throws Exception {
-    ClipConfig config =
-        new ClipConfig(
-            48,
-            new VisionConfig(224, 32, new TransformerConfig(96, 3, 6, 384, Activation.GELU, 1e-6f)),
-            new TextConfig(
-                77, 49408, new TransformerConfig(64, 3, 2, 256, Activation.GELU, 1e-6f)));
-    SyntheticCheckpoint.write(dir, config, 99, DType.BF16);
-    ClipCheckpoint c = ClipCheckpoint.open(dir);
-    float[] pixels = new float[3 * 3 * 224 * 224];
-    SplittableRandom random = new SplittableRandom(3);
-    for (int i = 0; i < pixels.length; i++) {
-      pixels[i] = (float) (random.nextDouble() * 4 - 2);
-    }
+    ClipCheckpoint c = geluCheckpoint(dir);
+    float[] pixels = Golden.randomPixels(3 * 3 * 224 * 224, 3);
     try (ClipModel torch = ClipModel.load(c, ClipOptions.DEFAULTS);
         ClipModel fast = ClipModel.load(c, new ClipOptions(Precision.BF16, Backend.ONEDNN, 0))) {
       long[][] ids =
@@ -126,6 +114,21 @@ class EngineChoiceTest {
     }
   }
 
+  /**
+   * A random CLIP with erf GELU, a non-default epsilon, head widths 16 and 32, 224 px in patches of
+   * 32 and bf16-stored weights.
+   */
+  private static ClipCheckpoint geluCheckpoint(Path dir) throws Exception {
+    ClipConfig config =
+        new ClipConfig(
+            48,
+            new VisionConfig(224, 32, new TransformerConfig(96, 3, 6, 384, Activation.GELU, 1e-6f)),
+            new TextConfig(
+                77, 49408, new TransformerConfig(64, 3, 2, 256, Activation.GELU, 1e-6f)));
+    SyntheticCheckpoint.write(dir, config, 99, DType.BF16);
+    return ClipCheckpoint.open(dir);
+  }
+
   private static void assertClose(String what, float[] expected, float[] actual) {
     double cos = Vectors.cosine(expected, actual);
     assertTrue(cos >= EngineChoice.MIN_BF16_COSINE, what + ": cosine " + cos);
@@ -138,19 +141,8 @@ class EngineChoiceTest {
    */
   @Test
   void onnx_matches_torch_on_a_gelu_model_with_bf16_weights(@TempDir Path dir) throws Exception {
-    ClipConfig config =
-        new ClipConfig(
-            48,
-            new VisionConfig(224, 32, new TransformerConfig(96, 3, 6, 384, Activation.GELU, 1e-6f)),
-            new TextConfig(
-                77, 49408, new TransformerConfig(64, 3, 2, 256, Activation.GELU, 1e-6f)));
-    SyntheticCheckpoint.write(dir, config, 99, DType.BF16);
-    ClipCheckpoint c = ClipCheckpoint.open(dir);
-    float[] pixels = new float[3 * 3 * 224 * 224];
-    SplittableRandom random = new SplittableRandom(3);
-    for (int i = 0; i < pixels.length; i++) {
-      pixels[i] = (float) (random.nextDouble() * 4 - 2);
-    }
+    ClipCheckpoint c = geluCheckpoint(dir);
+    float[] pixels = Golden.randomPixels(3 * 3 * 224 * 224, 3);
     try (ClipModel torch = ClipModel.load(c, ClipOptions.DEFAULTS);
         ClipModel onnx = ClipModel.load(c, ClipOptions.DEFAULTS.withBackend(Backend.ONNX))) {
       long[][] ids = torch.tokenizer().encode(java.util.List.of("a dog", "two cats on a red sofa"));

@@ -126,4 +126,14 @@ final class Golden {
         maxAbs <= maxAbsBound, what + ": max abs " + maxAbs);
     org.junit.jupiter.api.Assertions.assertTrue(cos >= minCosBound, what + ": cosine " + cos);
   }
+
+  /** {@code count} pixel values drawn uniformly from [-2, 2): inputs for engine comparisons. */
+  static float[] randomPixels(int count, long seed) {
+    float[] pixels = new float[count];
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (float) (random.nextDouble() * 4 - 2);
+    }
+    return pixels;
+  }
 }
