@@ -9,16 +9,8 @@ final class DnnlProbe {
 
   /** Why not (oneDNN does not load, or the CPU has no native bf16); empty when it can. */
   static String unavailableReason() {
-    try (Dnnl dnnl = Dnnl.cpu()) {
-      if (!dnnl.nativeBf16()) {
-        return "this CPU has no native bf16 (oneDNN sees "
-            + dnnl.isaName()
-            + "; bf16 would be emulated, slower than fp32)";
-      }
-      return "";
-    } catch (DnnlException | LinkageError e) {
-      return "oneDNN does not run here: " + e.getMessage();
-    }
+    return reason(
+        Dnnl::nativeBf16, "this CPU has no native bf16 (bf16 would be emulated, slower than fp32)");
   }
 
   /**
@@ -26,11 +18,12 @@ final class DnnlProbe {
    * it was measured faster than ONNX Runtime with them only); empty when it should.
    */
   static String fp32UnavailableReason() {
+    return reason(Dnnl::avx512, "no AVX-512 kernels");
+  }
+
+  private static String reason(java.util.function.Predicate<Dnnl> usable, String otherwise) {
     try (Dnnl dnnl = Dnnl.cpu()) {
-      if (!dnnl.avx512()) {
-        return "oneDNN sees " + dnnl.isaName() + " here, not AVX-512";
-      }
-      return "";
+      return usable.test(dnnl) ? "" : otherwise + "; oneDNN sees " + dnnl.isaName();
     } catch (DnnlException | LinkageError e) {
       return "oneDNN does not run here: " + e.getMessage();
     }

@@ -94,18 +94,7 @@ final class EngineChoice {
     if (withDnnl) {
       String why = FAILURES.computeIfAbsent("onednn-fp32", k -> DnnlProbe.fp32UnavailableReason());
       if (why.isEmpty()) {
-        why =
-            FAILURES.computeIfAbsent(
-                "onednn-fp32/" + t.activation() + "/" + t.layerNormEps(),
-                k ->
-                    rememberedSelfCheck(
-                        "onednn-fp32",
-                        DnnlTransformer.class,
-                        t.activation(),
-                        t.layerNormEps(),
-                        () ->
-                            selfCheck(
-                                t.activation(), t.layerNormEps(), Backend.ONEDNN, Precision.FP32)));
+        why = checked(Backend.ONEDNN, Precision.FP32, t);
       }
       if (why.isEmpty()) {
         LOG.debug("engine auto for fp32: onednn (self-check passed)");
@@ -113,17 +102,7 @@ final class EngineChoice {
       }
       LOG.debug("engine auto for fp32: not onednn, because {}", why);
     }
-    String why =
-        FAILURES.computeIfAbsent(
-            "onnx/" + t.activation() + "/" + t.layerNormEps(),
-            k ->
-                rememberedSelfCheck(
-                    "onnx",
-                    ClipOnnxGraphs.class,
-                    t.activation(),
-                    t.layerNormEps(),
-                    () ->
-                        selfCheck(t.activation(), t.layerNormEps(), Backend.ONNX, Precision.FP32)));
+    String why = checked(Backend.ONNX, Precision.FP32, t);
     if (!why.isEmpty()) {
       LOG.info("engine auto: torch, because {}", why);
       return Backend.TORCH;
@@ -138,28 +117,36 @@ final class EngineChoice {
     if (!hardware.isEmpty()) {
       return hardware;
     }
-    TransformerConfig t = config.text().transformer();
+    return checked(Backend.ONEDNN, Precision.BF16, config.text().transformer());
+  }
+
+  /**
+   * The self-check of {@code backend} in {@code precision} for this activation and epsilon: run
+   * once per process, and skipped where a marker says it passed here before. Empty when it passes.
+   */
+  private static String checked(Backend backend, Precision precision, TransformerConfig t) {
+    String engine = backend.label() + "-" + precision.name().toLowerCase(java.util.Locale.ROOT);
     return FAILURES.computeIfAbsent(
-        "onednn/" + t.activation() + "/" + t.layerNormEps(),
+        engine + "/" + t.activation() + "/" + t.layerNormEps(),
         k ->
             rememberedSelfCheck(
-                "onednn-bf16",
-                DnnlTransformer.class,
+                backend,
+                engine,
                 t.activation(),
                 t.layerNormEps(),
-                () -> selfCheck(t.activation(), t.layerNormEps(), Backend.ONEDNN, Precision.BF16)));
+                () -> selfCheck(t.activation(), t.layerNormEps(), backend, precision)));
   }
 
   /** The self-check, skipped where a marker says it passed here before. */
   private static String rememberedSelfCheck(
+      Backend backend,
       String engine,
-      Class<?> builtWith,
       Activation activation,
       float eps,
       java.util.function.Supplier<String> check) {
     Path marker = null;
     try {
-      marker = markerFile(engine, builtWith, activation, eps);
+      marker = markerFile(backend, engine, activation, eps);
       if (Files.isRegularFile(marker)) {
         return "";
       }
@@ -178,8 +165,9 @@ final class EngineChoice {
     return why;
   }
 
-  private static Path markerFile(
-      String engine, Class<?> builtWith, Activation activation, float eps) throws IOException {
+  private static Path markerFile(Backend backend, String engine, Activation activation, float eps)
+      throws IOException {
+    boolean onnx = backend == Backend.ONNX;
     String xdg = System.getenv("XDG_CACHE_HOME");
     Path base =
         xdg != null && !xdg.isBlank()
@@ -189,9 +177,9 @@ final class EngineChoice {
         String.join(
             "|",
             String.valueOf(EngineChoice.class.getPackage().getImplementationVersion()),
-            buildStamp(builtWith),
+            buildStamp(onnx ? ClipOnnxGraphs.class : DnnlTransformer.class),
             engine,
-            engine.equals("onnx")
+            onnx
                 ? ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion()
                 : DnnlProbe.version(),
             System.getProperty("os.arch"),
