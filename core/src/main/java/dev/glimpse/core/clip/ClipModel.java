@@ -50,35 +50,31 @@ public final class ClipModel implements AutoCloseable {
    */
   public static ClipModel load(ClipCheckpoint checkpoint, ClipOptions options)
       throws CheckpointException {
-    EngineChoice.Choice choice = EngineChoice.resolve(options, checkpoint.config());
-    try {
-      return loadOn(checkpoint, choice, options.threads());
-    } catch (DnnlUnavailableException e) {
-      if (options.backend() != Backend.AUTO || options.precision() == Precision.BF16) {
-        throw e;
-      }
-      LOG.info("engine auto: fp32 without onednn, because {}", e.getMessage());
-      choice =
-          new EngineChoice.Choice(
-              EngineChoice.fp32Engine(checkpoint.config(), false), Precision.FP32);
-      return loadFallingBackToTorch(checkpoint, choice, options);
-    } catch (OnnxUnavailableException e) {
-      if (options.backend() != Backend.AUTO || choice.precision() != Precision.FP32) {
-        throw e;
-      }
-      LOG.info("engine auto: torch, because {}", e.getMessage());
-      return loadOn(checkpoint, new EngineChoice.Choice(Backend.TORCH, Precision.FP32), 0);
-    }
+    return load(checkpoint, EngineChoice.resolve(options, checkpoint.config()), options);
   }
 
-  private static ClipModel loadFallingBackToTorch(
+  /**
+   * Loads on {@code choice}; where that engine cannot take the model and both engine and precision
+   * were left to Glimpse (or only the engine, for fp32), falls back: from oneDNN to ONNX Runtime or
+   * libtorch in fp32, from ONNX Runtime to libtorch.
+   */
+  private static ClipModel load(
       ClipCheckpoint checkpoint, EngineChoice.Choice choice, ClipOptions options)
       throws CheckpointException {
     try {
       return loadOn(checkpoint, choice, options.threads());
-    } catch (OnnxUnavailableException e) {
-      LOG.info("engine auto: torch, because {}", e.getMessage());
-      return loadOn(checkpoint, new EngineChoice.Choice(Backend.TORCH, Precision.FP32), 0);
+    } catch (DnnlUnavailableException | OnnxUnavailableException e) {
+      boolean fp32Allowed =
+          options.precision() == Precision.AUTO || options.precision() == Precision.FP32;
+      if (options.backend() != Backend.AUTO || !fp32Allowed || choice.backend() == Backend.TORCH) {
+        throw e;
+      }
+      Backend next =
+          choice.backend() == Backend.ONEDNN
+              ? EngineChoice.fp32Engine(checkpoint.config(), false)
+              : Backend.TORCH;
+      LOG.info("engine auto: {} fp32, because {}", next.label(), e.getMessage());
+      return load(checkpoint, new EngineChoice.Choice(next, Precision.FP32), options);
     }
   }
 
