@@ -55,25 +55,26 @@ final class DctScaledJpegDecoder {
    * is probably not truncated. Truncated files are left to ImageIO, which reports them precisely
    * and without libjpeg printing a warning to standard error. Many cameras pad their files or
    * append data after the image (Canon, Fujifilm, BlackBerry, Samsung trailers), so the marker is
-   * looked for in the last 4 KiB first and then anywhere after the first start-of-scan: inside
-   * entropy-coded data a {@code FF} byte is always followed by {@code 00} or a restart marker, so a
-   * {@code FF D9} there is the end of the image. The EOI of an EXIF thumbnail comes before the
-   * first scan and does not count.
+   * looked for anywhere after the first start-of-scan: inside entropy-coded data a {@code FF} byte
+   * is always followed by {@code 00} or a restart marker, so a {@code FF D9} there is the end of
+   * the image. The EOI of an EXIF thumbnail comes before the first scan and does not count.
    *
    * @param jpeg the file's bytes
    * @return false if no end marker follows the first scan
    */
   static boolean hasEndMarker(byte[] jpeg) {
-    for (int i = jpeg.length - 2; i >= Math.max(2, jpeg.length - 4096); i--) {
-      if (jpeg[i] == (byte) 0xFF && jpeg[i + 1] == (byte) 0xD9) {
-        return true;
-      }
-    }
     int scan = firstScan(jpeg);
     if (scan < 0) {
       return false;
     }
-    for (int i = scan; i < jpeg.length - 1; i++) {
+    // The marker is nearly always in the last 4 KiB: look there first, then at the rest.
+    int tail = Math.max(scan, jpeg.length - 4096);
+    return hasEndMarker(jpeg, tail, jpeg.length) || hasEndMarker(jpeg, scan, tail + 1);
+  }
+
+  /** Whether {@code FF D9} starts anywhere in {@code [from, to - 1)}. */
+  private static boolean hasEndMarker(byte[] jpeg, int from, int to) {
+    for (int i = from; i < to - 1; i++) {
       if (jpeg[i] == (byte) 0xFF && jpeg[i + 1] == (byte) 0xD9) {
         return true;
       }
