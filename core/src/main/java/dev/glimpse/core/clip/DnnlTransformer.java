@@ -241,8 +241,4 @@ final class DnnlTransformer {
   private dnnl_memory_desc biasMd(DnnlScope scope, long out) {
     return dnnl.plain(scope, Type.F32, 1, out);
   }
-
-  TransformerConfig config() {
-    return config;
-  }
 }

@@ -51,11 +51,6 @@ public final class NativeBuffer {
     return new BytePointer(aligned).position(aligned.position() + offset);
   }
 
-  /** Size in bytes. */
-  public long bytes() {
-    return bytes;
-  }
-
   /** The whole buffer as little-endian floats (a view, not a copy). */
   public FloatBuffer floats() {
     if (bytes > Integer.MAX_VALUE) {
