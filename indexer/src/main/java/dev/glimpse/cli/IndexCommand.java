@@ -3,13 +3,13 @@ package dev.glimpse.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.glimpse.core.image.ImageDecoder;
 import dev.glimpse.core.index.IndexConfig;
-import dev.glimpse.core.index.LuceneVectorStore;
+import dev.glimpse.core.index.IndexException;
+import dev.glimpse.core.index.IndexHome;
 import dev.glimpse.core.index.ModelManifest;
 import dev.glimpse.core.index.Quantization;
+import dev.glimpse.core.indexing.GenerationSwitch;
 import dev.glimpse.core.indexing.ImageEncoder;
-import dev.glimpse.core.indexing.ImageIndexer;
 import dev.glimpse.core.indexing.IndexingOptions;
 import dev.glimpse.core.indexing.IndexingSummary;
 import dev.glimpse.core.indexing.SkipReason;
@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -86,7 +85,11 @@ final class IndexCommand implements Callable<Integer> {
 
   @Option(
       names = "--reindex",
-      description = "Discard the index and re-encode everything (e.g. with another --model).")
+      description = {
+        "Re-encode everything (e.g. with another --model; default: the index's own model) into a"
+            + " new generation built beside the current one, which keeps serving until the new one"
+            + " is complete and replaces it atomically. Resumable: re-run after an interruption."
+      })
   boolean reindex;
 
   @Option(names = "--dry-run", description = "Only report what would change.")
@@ -135,11 +138,10 @@ final class IndexCommand implements Callable<Integer> {
     Map<String, String> env = GlimpseCli.root(spec).environment();
     PrintWriter err = spec.commandLine().getErr();
     Path indexDir = IndexLocation.resolve(index, env);
+    IndexHome home = IndexHome.at(indexDir);
+    Optional<IndexHome.Generation> current = home.current();
     Optional<ModelManifest> recorded = IndexOption.recordedModel(indexDir);
     String modelId = chooseModel(recorded, indexDir);
-    if (reindex && !dryRun) {
-      IndexOption.wipe(indexDir);
-    }
     IndexingOptions options =
         new IndexingOptions(
             roots,
@@ -150,6 +152,8 @@ final class IndexCommand implements Callable<Integer> {
             Duration.ofSeconds(commitSeconds),
             dryRun,
             IndexingOptions.DEFAULT_MAX_FILE_BYTES);
+    // The model loads before anything is written: a typo, an unsupported model or no network
+    // leave the index as it was.
     ModelOptions.Loaded loaded = ModelOptions.load(modelId, modelOptions.clipOptions(), err, env);
     try (var model = loaded.model()) {
       ModelManifest manifest =
@@ -164,21 +168,37 @@ final class IndexCommand implements Callable<Integer> {
               model.engineDescription());
       IndexConfig config =
           IndexConfig.forModel(manifest).withHnsw(hnswM, hnswBeam).withQuantization(quantization);
+      IndexRun run = new IndexRun(ImageEncoder.of(model), options, maxPixels, indexDir, err);
       IndexingSummary summary;
-      try (LuceneVectorStore store = LuceneVectorStore.open(indexDir, config)) {
-        ProgressPrinter progress = new ProgressPrinter(err, Terminal.stderrIsTerminal());
-        summary =
-            new ImageIndexer(
-                    ImageEncoder.of(model),
-                    store,
-                    options,
-                    new ImageDecoder(maxPixels, true),
-                    Set.of(indexDir),
-                    progress)
-                .run();
-        progress.finish();
+      Optional<String> switched = Optional.empty();
+      if (reindex && current.isPresent() && !dryRun) {
+        GenerationSwitch.Result r;
+        try {
+          r = new GenerationSwitch(home).rebuild(config, run::into);
+        } catch (IOException e) {
+          throw new IndexException(
+              e.getMessage()
+                  + " (the current index is untouched and still serves; run the same --reindex"
+                  + " again to resume the switch)",
+              e);
+        }
+        summary = r.summary();
+        switched = Optional.of(r.describe());
+      } else {
+        home.pending()
+            .ifPresent(
+                p ->
+                    err.println(
+                        "note: a switch to model "
+                            + p.modelId()
+                            + " is unfinished (generation "
+                            + p.generation().name()
+                            + "); run glimpse index --reindex --model "
+                            + p.modelId()
+                            + " to finish it"));
+        summary = run.into(home.createIfMissing().dir(), config);
       }
-      print(summary, indexDir, model.engineDescription());
+      print(summary, indexDir, model.engineDescription(), switched);
     }
     return GlimpseCli.OK;
   }
@@ -186,10 +206,13 @@ final class IndexCommand implements Callable<Integer> {
   private String chooseModel(Optional<ModelManifest> recorded, Path indexDir)
       throws UsageException {
     Optional<String> given = modelOptions.explicit();
-    if (recorded.isEmpty() || reindex) {
+    if (recorded.isEmpty()) {
       return given.orElse(ModelOptions.DEFAULT_MODEL);
     }
     String indexed = recorded.get().modelId();
+    if (reindex) {
+      return given.orElse(indexed);
+    }
     if (given.isPresent() && !sameModel(given.get(), indexed)) {
       throw new UsageException(
           "the index at "
@@ -220,7 +243,8 @@ final class IndexCommand implements Callable<Integer> {
     };
   }
 
-  private void print(IndexingSummary s, Path indexDir, String encoder) throws IOException {
+  private void print(IndexingSummary s, Path indexDir, String encoder, Optional<String> switched)
+      throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       ObjectMapper mapper = new ObjectMapper();
@@ -249,6 +273,7 @@ final class IndexCommand implements Callable<Integer> {
       root.put("seconds", s.elapsed().toMillis() / 1e3);
       root.put("imagesPerSecond", s.imagesPerSecond());
       root.put("encoder", encoder);
+      switched.ifPresent(g -> root.put("switched", g));
       out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     } else {
       out.printf(
@@ -274,6 +299,7 @@ final class IndexCommand implements Callable<Integer> {
           out.println("  ... and " + (s.skippedFiles().size() - 20) + " more (--json lists all)");
         }
       }
+      switched.ifPresent(out::println);
       out.println("index: " + indexDir);
     }
     out.flush();

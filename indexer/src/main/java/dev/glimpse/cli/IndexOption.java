@@ -1,13 +1,11 @@
 package dev.glimpse.cli;
 
+import dev.glimpse.core.index.IndexHome;
 import dev.glimpse.core.index.LuceneVectorStore;
 import dev.glimpse.core.index.ModelManifest;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /** Helpers around the {@code --index} folder. */
 final class IndexOption {
@@ -17,33 +15,30 @@ final class IndexOption {
 
   private IndexOption() {}
 
-  /** Whether a folder holds a Lucene index (a {@code segments_N} file). */
+  /** Whether a folder holds an index (a current generation, or a pre-generation index). */
   static boolean exists(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return false;
-    }
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.anyMatch(p -> p.getFileName().toString().startsWith("segments_"));
-    }
+    return IndexHome.at(dir).current().isPresent();
   }
 
-  /** The model an existing index records, if any. */
+  /** The model the current generation of an index records, if any. */
   static Optional<ModelManifest> recordedModel(Path dir) throws IOException {
-    if (!exists(dir)) {
+    Optional<IndexHome.Generation> current = IndexHome.at(dir).current();
+    if (current.isEmpty()) {
       return Optional.empty();
     }
-    try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(dir)) {
+    try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(current.get().dir())) {
       return store.manifest();
     }
   }
 
-  /** Opens an existing index for reading, or explains how to make one. */
+  /** Opens the current generation of an existing index for reading, or explains how to make one. */
   static LuceneVectorStore openExisting(Path dir) throws IOException, UsageException {
-    if (!exists(dir)) {
+    Optional<IndexHome.Generation> current = IndexHome.at(dir).current();
+    if (current.isEmpty()) {
       throw new UsageException(
           "no glimpse index at " + dir + "; create it with: glimpse index PHOTO_FOLDER");
     }
-    return LuceneVectorStore.openReadOnly(dir);
+    return LuceneVectorStore.openReadOnly(current.get().dir());
   }
 
   /** Loads the model an index records, as `search`, `similar` and `serve` need it. */
@@ -59,19 +54,5 @@ final class IndexOption {
             .manifest()
             .orElseThrow(() -> new UsageException("the index at " + dir + " records no model"));
     return ModelOptions.load(manifest.modelId(), options, err, env).model();
-  }
-
-  /** Deletes an index's files (only in a folder that holds an index), for {@code --reindex}. */
-  static void wipe(Path dir) throws IOException {
-    if (!exists(dir)) {
-      return;
-    }
-    List<Path> files;
-    try (Stream<Path> list = Files.list(dir)) {
-      files = list.filter(Files::isRegularFile).toList();
-    }
-    for (Path f : files) {
-      Files.deleteIfExists(f);
-    }
   }
 }

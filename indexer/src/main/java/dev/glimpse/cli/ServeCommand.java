@@ -1,10 +1,10 @@
 package dev.glimpse.cli;
 
 import dev.glimpse.api.ApiConfig;
+import dev.glimpse.api.IndexSource;
 import dev.glimpse.api.SearchApp;
 import dev.glimpse.api.SearchService;
-import dev.glimpse.core.clip.ClipModel;
-import dev.glimpse.core.index.LuceneVectorStore;
+import dev.glimpse.core.index.IndexHome;
 import io.javalin.Javalin;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +30,9 @@ import picocli.CommandLine.Spec;
       "Serve the search API (/api) and the web UI (/) over an index.",
       "Binds to 127.0.0.1 by default; any other address needs an API key (--api-key-file or"
           + " GLIMPSE_API_KEY), sent by clients as 'Authorization: Bearer KEY'.",
-      "New commits of a 'glimpse index' running beside it show up within a second or two."
+      "New commits of a 'glimpse index' running beside it show up within a second or two, and"
+          + " so does a model switch (--reindex): the server loads the new model and index and"
+          + " swaps both without a restart."
     })
 final class ServeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -92,34 +94,36 @@ final class ServeCommand implements Callable<Integer> {
 
   private void serve(ApiConfig config, Path indexDir, Map<String, String> env, PrintWriter out)
       throws Exception {
-    try (LuceneVectorStore store = IndexOption.openExisting(indexDir)) {
-      try (ClipModel model =
-          IndexOption.loadModel(
-              store, indexDir, precision.clipOptions(), spec.commandLine().getErr(), env)) {
-        SearchService service = new SearchService(store, model, config);
-        service.warmUp();
-        Javalin app = SearchApp.create(service, config);
-        Thread hook =
-            new Thread(
-                () -> {
-                  app.stop();
-                  stopped.countDown();
-                  awaitQuietly(closed);
-                },
-                "glimpse-serve-shutdown");
-        app.start(host, port);
-        Runtime.getRuntime().addShutdownHook(hook);
-        out.println("Glimpse is serving " + store.stats().images() + " images");
-        out.println("  http://" + urlHost(host) + ":" + app.port() + "/");
-        out.flush();
-        try {
-          stopped.await();
-        } catch (InterruptedException e) {
-          // Stopped in-process (tests, embedding): do what the shutdown hook would have done.
-          Runtime.getRuntime().removeShutdownHook(hook);
-          app.stop();
-          Thread.currentThread().interrupt();
-        }
+    if (!IndexOption.exists(indexDir)) {
+      throw new UsageException(
+          "no glimpse index at " + indexDir + "; create it with: glimpse index PHOTO_FOLDER");
+    }
+    IndexSource source =
+        new HomeIndexSource(
+            IndexHome.at(indexDir), precision.clipOptions(), spec.commandLine().getErr(), env);
+    try (SearchService service = SearchService.following(source, config)) {
+      service.warmUp();
+      Javalin app = SearchApp.create(service, config);
+      Thread hook =
+          new Thread(
+              () -> {
+                app.stop();
+                stopped.countDown();
+                awaitQuietly(closed);
+              },
+              "glimpse-serve-shutdown");
+      app.start(host, port);
+      Runtime.getRuntime().addShutdownHook(hook);
+      out.println("Glimpse is serving " + service.stats().images() + " images");
+      out.println("  http://" + urlHost(host) + ":" + app.port() + "/");
+      out.flush();
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        // Stopped in-process (tests, embedding): do what the shutdown hook would have done.
+        Runtime.getRuntime().removeShutdownHook(hook);
+        app.stop();
+        Thread.currentThread().interrupt();
       }
     }
   }

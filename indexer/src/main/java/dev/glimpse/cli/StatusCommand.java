@@ -2,12 +2,14 @@ package dev.glimpse.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.glimpse.core.index.IndexHome;
 import dev.glimpse.core.index.IndexStats;
 import dev.glimpse.core.index.LuceneVectorStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,6 +37,9 @@ final class StatusCommand implements Callable<Integer> {
     try (LuceneVectorStore store = IndexOption.openExisting(indexDir)) {
       stats = store.stats();
     }
+    IndexHome home = IndexHome.at(indexDir);
+    String generation = home.current().map(IndexHome.Generation::name).orElse("");
+    Optional<IndexHome.PendingSwitch> pending = home.pending();
     PrintWriter out = spec.commandLine().getOut();
     String model = stats.model().map(m -> m.modelId()).orElse("");
     if (json) {
@@ -51,6 +56,19 @@ final class StatusCommand implements Callable<Integer> {
           .filter(p -> !p.isEmpty())
           .ifPresent(p -> root.put("encoder", p));
       root.put("sizeBytes", stats.sizeBytes());
+      root.put("generation", generation);
+      if (pending.isPresent()) {
+        IndexHome.PendingSwitch p = pending.get();
+        ObjectNode sw = root.putObject("switch");
+        sw.put("generation", p.generation().name());
+        sw.put("model", p.modelId());
+        sw.put("started", p.started());
+        sw.put("done", p.progress().processed());
+        sw.put("total", p.progress().discovered());
+        sw.put("totalKnown", p.progress().walkDone());
+      } else {
+        root.putNull("switch");
+      }
       ObjectNode last = root.putObject("lastRun");
       new java.util.TreeMap<>(stats.lastRun()).forEach(last::put);
       out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
@@ -68,6 +86,21 @@ final class StatusCommand implements Callable<Integer> {
           .filter(p -> !p.isEmpty())
           .ifPresent(p -> out.println("encoder:   " + p));
       out.println("size:      " + humanBytes(stats.sizeBytes()));
+      out.println("generation: " + generation);
+      pending.ifPresent(
+          p ->
+              out.println(
+                  "switch in progress: model "
+                      + p.modelId()
+                      + " into generation "
+                      + p.generation().name()
+                      + ", "
+                      + p.progress().processed()
+                      + "/"
+                      + p.progress().discovered()
+                      + (p.progress().walkDone() ? "" : "+")
+                      + " files, started "
+                      + p.started()));
       if (!stats.lastRun().isEmpty()) {
         out.println("last run:");
         new java.util.TreeMap<>(stats.lastRun())

@@ -125,7 +125,7 @@ class IndexCommandTest {
         top);
     assertEquals(0.3417, results.get(0).get("score").asDouble(), 5e-4);
     // HNSW returns what exact search over every stored vector returns.
-    try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(index);
+    try (LuceneVectorStore store = IndexOption.openExisting(index);
         var m =
             dev.glimpse.core.clip.ClipModel.load(
                 dev.glimpse.core.clip.ClipCheckpoint.open(Path.of(model)))) {
@@ -266,7 +266,7 @@ class IndexCommandTest {
     JsonNode s = JSON.readTree(resumed.out());
     assertEquals(afterKill, s.get("unchanged").asLong(), "committed images are not encoded again");
     assertEquals(30 - afterKill, s.get("indexed").asLong());
-    try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(index)) {
+    try (LuceneVectorStore store = IndexOption.openExisting(index)) {
       assertEquals(30, store.stats().images());
       Set<String> paths = new HashSet<>(store.filesUnder(photos).keySet());
       assertEquals(30, paths.size(), "no duplicates");
@@ -278,11 +278,11 @@ class IndexCommandTest {
       if (!IndexOption.exists(index)) {
         return 0;
       }
-      try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(index)) {
+      try (LuceneVectorStore store = IndexOption.openExisting(index)) {
         return store.stats().images();
       }
-    } catch (IOException e) {
-      return 0; // mid-commit: try again
+    } catch (IOException | UsageException e) {
+      return 0; // not created yet, or mid-commit: try again
     }
   }
 }

@@ -59,15 +59,17 @@ final class ClassifyController {
     if (imageId.isPresent() == upload.isPresent()) {
       throw ApiException.badRequest("give exactly one of imageId or image");
     }
-    float[] vector =
-        imageId.isPresent()
-            ? Uploads.stored(service, "imageId", imageId.get())
-            : Uploads.encode(service, upload.get());
-    List<Prediction> predictions =
-        service.classify(vector, labels, templates).stream()
-            .map(p -> new Prediction(p.label(), p.probability()))
-            .toList();
-    ctx.json(new Predictions(predictions));
+    try (SearchService.Session session = service.session()) {
+      float[] vector =
+          imageId.isPresent()
+              ? Uploads.stored(session, "imageId", imageId.get())
+              : Uploads.encode(session, upload.get());
+      List<Prediction> predictions =
+          session.classify(vector, labels, templates).stream()
+              .map(p -> new Prediction(p.label(), p.probability()))
+              .toList();
+      ctx.json(new Predictions(predictions));
+    }
   }
 
   private static void checkTexts(String field, List<String> texts) {

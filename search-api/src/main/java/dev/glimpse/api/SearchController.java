@@ -54,8 +54,10 @@ final class SearchController {
     int offset = Params.offset(ctx);
     Params.window(k, offset);
     SearchFilter filter = Params.filter(ctx);
-    float[] vector = service.textVector(q);
-    ctx.json(page(q, vector, k, offset, filter, start));
+    try (SearchService.Session session = service.session()) {
+      float[] vector = session.textVector(q);
+      ctx.json(page(session, q, vector, k, offset, filter, start));
+    }
   }
 
   void post(Context ctx) throws IOException {
@@ -84,30 +86,37 @@ final class SearchController {
       throw ApiException.badRequest("give at least one of text, imageId or image");
     }
 
-    int dim = service.dimension();
-    float[] sum = new float[dim];
-    if (imageId.isPresent()) {
-      add(sum, Uploads.stored(service, "imageId", imageId.get()), weights.get("image"));
+    try (SearchService.Session session = service.session()) {
+      float[] sum = new float[session.dimension()];
+      if (imageId.isPresent()) {
+        add(sum, Uploads.stored(session, "imageId", imageId.get()), weights.get("image"));
+      }
+      if (text.isPresent()) {
+        add(sum, session.textVector(text.get()), weights.get("text"));
+      }
+      if (upload.isPresent()) {
+        add(sum, Uploads.encode(session, upload.get()), weights.get("image"));
+      }
+      for (String n : negatives) {
+        add(sum, session.textVector(n), -weights.get("negative") / negatives.size());
+      }
+      float[] vector = normalise(sum);
+      ctx.json(page(session, text.orElse(null), vector, k, offset, filter, start));
     }
-    if (text.isPresent()) {
-      add(sum, service.textVector(text.get()), weights.get("text"));
-    }
-    if (upload.isPresent()) {
-      add(sum, Uploads.encode(service, upload.get()), weights.get("image"));
-    }
-    for (String n : negatives) {
-      add(sum, service.textVector(n), -weights.get("negative") / negatives.size());
-    }
-    float[] vector = normalise(sum);
-    ctx.json(page(text.orElse(null), vector, k, offset, filter, start));
   }
 
-  private Page page(
-      String query, float[] vector, int k, int offset, SearchFilter filter, long start)
+  private static Page page(
+      SearchService.Session session,
+      String query,
+      float[] vector,
+      int k,
+      int offset,
+      SearchFilter filter,
+      long start)
       throws IOException {
     // One extra hit says whether another page exists, when the window allows it.
     boolean probe = (long) k + offset + 1 <= Params.MAX_WINDOW;
-    List<SearchHit> hits = service.search(vector, probe ? k + 1 : k, offset, filter);
+    List<SearchHit> hits = session.search(vector, probe ? k + 1 : k, offset, filter);
     boolean hasMore = hits.size() > k;
     List<Result> results = new ArrayList<>(Math.min(k, hits.size()));
     for (SearchHit h : hits.subList(0, Math.min(k, hits.size()))) {

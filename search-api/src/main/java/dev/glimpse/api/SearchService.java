@@ -16,36 +16,53 @@ import dev.glimpse.core.index.VectorStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the HTTP layer needs from core: the read-only index, the CLIP model that made it, an LRU
  * cache of text query embeddings and a thumbnail cache. Thread-safe.
  *
- * <p>The service does not own the store or the model: whoever opened them closes them after the
- * server stops.
+ * <p>Requests work through a {@link Session}, bound to one index and model pair for its whole life,
+ * so a query vector is always searched in the index its model made. A service made with {@link
+ * #following(IndexSource, ApiConfig)} follows model switches: when {@link #refresh()} finds that
+ * another generation of the index is current, it opens that generation with its model and swaps the
+ * pair at once; sessions already open finish on the old pair, which is closed when the last of them
+ * ends. No request fails because of a switch.
+ *
+ * <p>A service made with {@link #SearchService(VectorStore, ClipModel, ApiConfig)} does not own the
+ * store or the model: whoever opened them closes them after the server stops.
  */
-public final class SearchService {
+public final class SearchService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SearchService.class);
+
   /** Buckets of the encoder time histogram, in seconds. */
   private static final double[] ENCODER_BUCKETS = {
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
   };
 
-  private final VectorStore store;
-  private final ClipModel model;
-  private final ImageDecoder uploadDecoder;
-  private final ClipPreprocessor uploadPreprocessor;
+  /** A search asks for up to this many more hits to make up for hits whose files are gone. */
+  private static final int MAX_STALE_REFILL = 3;
+
+  private final ApiConfig config;
+  private final IndexSource source;
   private final ThumbnailRenderer thumbnailRenderer;
   private final ThumbnailCache thumbnails;
-  private final QueryCache queries;
-  private final BatchingTextEncoder textBatcher;
-  private final int textBatchSize;
+  private final AtomicReference<Served> served = new AtomicReference<>();
+  private final Object switching = new Object();
   private final LongAdder textCalls = new LongAdder();
   private final LongAdder textsEncoded = new LongAdder();
   private final LongAdder textNanos = new LongAdder();
+  private final LongAdder staleHits = new LongAdder();
+  private volatile Consumer<String> staleListener = path -> {};
   private final MetricsRegistry.Histogram encoderSeconds =
       new MetricsRegistry.Histogram(
           "glimpse_encoder_seconds",
@@ -54,7 +71,7 @@ public final class SearchService {
           List.of("tower"));
 
   /**
-   * Creates the service.
+   * Creates a service over an index and model that the caller owns and closes.
    *
    * @param store the index, usually opened read-only
    * @param model the model the index was built with (same dimension)
@@ -63,26 +80,38 @@ public final class SearchService {
    * @throws IOException if the index cannot be read
    */
   public SearchService(VectorStore store, ClipModel model, ApiConfig config) throws IOException {
-    this.store = Objects.requireNonNull(store, "store");
-    this.model = Objects.requireNonNull(model, "model");
-    int indexDimension = store.stats().dimension();
-    if (indexDimension > 0 && indexDimension != model.dimension()) {
-      throw new IllegalArgumentException(
-          "model dimension "
-              + model.dimension()
-              + " does not match index dimension "
-              + indexDimension);
-    }
-    this.uploadDecoder = new ImageDecoder(config.maxUploadPixels(), true);
-    this.uploadPreprocessor = new ClipPreprocessor(model.preprocess(), uploadDecoder);
+    this(
+        null,
+        new IndexSource.Opened("", Objects.requireNonNull(store, "store"), model, () -> {}),
+        config);
+  }
+
+  private SearchService(IndexSource source, IndexSource.Opened first, ApiConfig config)
+      throws IOException {
+    this.config = Objects.requireNonNull(config, "config");
+    this.source = source;
     this.thumbnailRenderer = new ThumbnailRenderer(new ImageDecoder());
     this.thumbnails = new ThumbnailCache(config.thumbnailCacheDir(), config.thumbnailMemoryBytes());
-    this.queries = new QueryCache(config.queryCacheEntries());
-    this.textBatchSize = effectiveTextBatchSize(config.textBatchSize(), model);
-    this.textBatcher =
-        textBatchSize == 0
-            ? null
-            : new BatchingTextEncoder(model::encodeTexts, textBatchSize, this::observeTextCall);
+    this.served.set(new Served(first));
+  }
+
+  /**
+   * Creates a service that opens the current generation of an index and follows later switches; it
+   * owns what it opens and closes it in {@link #close()}.
+   *
+   * @param source the index folder and how to load a generation's model
+   * @param config limits and cache settings
+   * @return the service
+   * @throws IOException if the index or its model cannot be opened
+   */
+  public static SearchService following(IndexSource source, ApiConfig config) throws IOException {
+    IndexSource.Opened first = source.openCurrent();
+    try {
+      return new SearchService(source, first, config);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(first.closer(), e);
+      throw e;
+    }
   }
 
   /** {@code configured}, with {@link ApiConfig#AUTO_TEXT_BATCH_SIZE} resolved for this model. */
@@ -95,7 +124,9 @@ public final class SearchService {
 
   /** The most text queries one encoder call takes here; 0 when queries are not batched. */
   public int textBatchSize() {
-    return textBatchSize;
+    try (Session s = session()) {
+      return s.served.textBatchSize;
+    }
   }
 
   /**
@@ -124,14 +155,17 @@ public final class SearchService {
     }
   }
 
-  /** The text encoder's and query cache's counts so far. */
+  /** The text encoder's and query cache's counts so far (the cache's since the last switch). */
   public TextStats textStats() {
-    return new TextStats(
-        queries.hits(),
-        queries.misses(),
-        textCalls.sum(),
-        textsEncoded.sum(),
-        textNanos.sum() / 1e9);
+    try (Session s = session()) {
+      QueryCache queries = s.served.queries;
+      return new TextStats(
+          queries.hits(),
+          queries.misses(),
+          textCalls.sum(),
+          textsEncoded.sum(),
+          textNanos.sum() / 1e9);
+    }
   }
 
   private void observeTextCall(int texts, long nanos) {
@@ -141,35 +175,221 @@ public final class SearchService {
     encoderSeconds.observe(nanos / 1e9, "text");
   }
 
-  /** The embedding dimension. */
-  public int dimension() {
-    return model.dimension();
-  }
-
   /** The encoder time histogram, for the metrics registry. */
   public MetricsRegistry.Histogram encoderSeconds() {
     return encoderSeconds;
   }
 
+  /** Search hits dropped because their file no longer exists, since the service started. */
+  public long staleHits() {
+    return staleHits.sum();
+  }
+
   /**
-   * The L2-normalised embedding of a text query, from the cache when it was asked for recently;
-   * otherwise encoded, together with concurrent queries when text batching is on.
+   * Sets who is told of indexed files that are gone (found while serving a search), e.g. a folder
+   * watcher that then removes them from the index.
    *
-   * @param text the query; the tokenizer truncates it to the model's context
-   * @return a shared vector: do not modify it
+   * @param listener receives the absolute path of each missing file; must be quick
    */
-  public float[] textVector(String text) {
-    return queries.get(
-        text,
-        t -> {
-          if (textBatcher != null) {
-            return textBatcher.encode(t);
+  public void onStaleFile(Consumer<String> listener) {
+    this.staleListener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * Opens a session on the index and model served now. Every request uses one session, so its query
+   * vectors and its search come from the same pair even while a switch happens.
+   *
+   * @return the session; close it when the request is done
+   * @throws IllegalStateException once the service is closed
+   */
+  public Session session() {
+    while (true) {
+      Served s = served.get();
+      if (s == null) {
+        throw new IllegalStateException("the search service is closed");
+      }
+      if (s.retain()) {
+        return new Session(s);
+      }
+      // s was retired between get and retain: the next get sees its successor
+    }
+  }
+
+  /** The work of one request, on one index and model pair. Not shared between threads. */
+  public final class Session implements AutoCloseable {
+    private final Served served;
+    private boolean closed;
+
+    private Session(Served served) {
+      this.served = served;
+    }
+
+    /** The embedding dimension. */
+    public int dimension() {
+      return served.model.dimension();
+    }
+
+    /**
+     * The L2-normalised embedding of a text query, from the cache when it was asked for recently;
+     * otherwise encoded, together with concurrent queries when text batching is on.
+     *
+     * @param text the query; the tokenizer truncates it to the model's context
+     * @return a shared vector: do not modify it
+     */
+    public float[] textVector(String text) {
+      return served.queries.get(
+          text,
+          t -> {
+            if (served.textBatcher != null) {
+              return served.textBatcher.encode(t);
+            }
+            long start = System.nanoTime();
+            float[] v = served.model.encodeTexts(List.of(t))[0];
+            observeTextCall(1, System.nanoTime() - start);
+            return v;
+          });
+    }
+
+    /**
+     * The L2-normalised embedding of an uploaded image.
+     *
+     * @param encoded the file's bytes
+     * @return the vector
+     * @throws ImageDecodeException if the bytes are not a decodable image within the pixel limit
+     */
+    public float[] imageVector(byte[] encoded) throws ImageDecodeException {
+      DecodedImage image = served.uploadDecoder.decode(encoded, "uploaded image");
+      float[] pixels = served.uploadPreprocessor.preprocess(image);
+      long start = System.nanoTime();
+      float[] v = served.model.encodeImages(pixels, 1)[0];
+      encoderSeconds.observe((System.nanoTime() - start) / 1e9, "image");
+      return v;
+    }
+
+    /** The stored vector of an indexed image. */
+    public Optional<float[]> storedVector(String id) throws IOException {
+      return served.store.vector(id);
+    }
+
+    /** The record of an indexed image. */
+    public Optional<ImageRecord> image(String id) throws IOException {
+      return served.store.getById(id);
+    }
+
+    /**
+     * Nearest images to a normalised query vector; see {@link VectorStore#search}. Hits whose file
+     * no longer exists are left out (and reported to {@link #onStaleFile}); the search asks for a
+     * few more to fill the page.
+     */
+    public List<SearchHit> search(float[] query, int k, int offset, SearchFilter filter)
+        throws IOException {
+      int extra = 0;
+      for (int round = 0; ; round++) {
+        int window = Math.min(k + extra, Params.MAX_WINDOW - offset);
+        List<SearchHit> hits = served.store.search(query, window, offset, filter);
+        List<SearchHit> live = new ArrayList<>(Math.min(k, hits.size()));
+        int gone = 0;
+        for (SearchHit h : hits) {
+          if (!Files.exists(Path.of(h.record().path()))) {
+            gone++;
+            continue;
           }
-          long start = System.nanoTime();
-          float[] v = model.encodeTexts(List.of(t))[0];
-          observeTextCall(1, System.nanoTime() - start);
-          return v;
-        });
+          if (live.size() < k) {
+            live.add(h);
+          }
+        }
+        if (gone > 0 && round == 0) {
+          for (SearchHit h : hits) {
+            if (!Files.exists(Path.of(h.record().path()))) {
+              staleHits.increment();
+              staleListener.accept(h.record().path());
+            }
+          }
+        }
+        boolean exhausted = hits.size() < window || window < k + extra;
+        if (live.size() >= k || gone == 0 || exhausted || round >= MAX_STALE_REFILL) {
+          return live;
+        }
+        extra += Math.max(gone, k);
+      }
+    }
+
+    /**
+     * Zero-shot classification of an image embedding.
+     *
+     * @param imageVector a normalised image embedding
+     * @param labels class names
+     * @param templates prompt templates with a {@code {}} placeholder
+     * @return predictions, most probable first
+     */
+    public List<ZeroShotClassifier.Prediction> classify(
+        float[] imageVector, List<String> labels, List<String> templates) {
+      long start = System.nanoTime();
+      ZeroShotClassifier classifier = ZeroShotClassifier.create(served.model, labels, templates);
+      encoderSeconds.observe((System.nanoTime() - start) / 1e9, "text");
+      return classifier.classify(imageVector);
+    }
+
+    /** Index counts and sizes. */
+    public IndexStats stats() throws IOException {
+      return served.store.stats();
+    }
+
+    /** The name of the index generation this session works on (empty for a fixed index). */
+    public String generation() {
+      return served.generation;
+    }
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        served.release();
+      }
+    }
+  }
+
+  /** The embedding dimension of the model served now. */
+  public int dimension() {
+    try (Session s = session()) {
+      return s.dimension();
+    }
+  }
+
+  /** {@link Session#textVector}, in a session of its own. */
+  public float[] textVector(String text) {
+    try (Session s = session()) {
+      return s.textVector(text);
+    }
+  }
+
+  /** {@link Session#imageVector}, in a session of its own. */
+  public float[] imageVector(byte[] encoded) throws ImageDecodeException {
+    try (Session s = session()) {
+      return s.imageVector(encoded);
+    }
+  }
+
+  /** {@link Session#search}, in a session of its own. */
+  public List<SearchHit> search(float[] query, int k, int offset, SearchFilter filter)
+      throws IOException {
+    try (Session s = session()) {
+      return s.search(query, k, offset, filter);
+    }
+  }
+
+  /** {@link Session#image}, in a session of its own. */
+  public Optional<ImageRecord> image(String id) throws IOException {
+    try (Session s = session()) {
+      return s.image(id);
+    }
+  }
+
+  /** Index counts and sizes of the index served now. */
+  public IndexStats stats() throws IOException {
+    try (Session s = session()) {
+      return s.stats();
+    }
   }
 
   /**
@@ -178,68 +398,57 @@ public final class SearchService {
    * shapes, the exact search's per-segment copies). Takes about a second on a 100,000-image index.
    */
   public void warmUp() throws IOException {
-    float[] query = model.encodeTexts(List.of("a photo of a dog on a beach"))[0];
-    int size = model.preprocess().cropSize();
-    model.encodeImages(new float[3 * size * size], 1);
-    store.search(query, 1, 0, SearchFilter.NONE);
+    try (Session s = session()) {
+      warmUp(s.served);
+    }
+  }
+
+  private static void warmUp(Served s) throws IOException {
+    float[] query = s.model.encodeTexts(List.of("a photo of a dog on a beach"))[0];
+    int size = s.model.preprocess().cropSize();
+    s.model.encodeImages(new float[3 * size * size], 1);
+    s.store.search(query, 1, 0, SearchFilter.NONE);
   }
 
   /**
-   * The L2-normalised embedding of an uploaded image.
+   * Picks up the latest commit of the index, or, for a service that follows an index folder, a
+   * switch to another generation: the new generation and its model are opened and warmed up while
+   * requests go on with the old pair, then swapped in at once.
    *
-   * @param encoded the file's bytes
-   * @return the vector
-   * @throws ImageDecodeException if the bytes are not a decodable image within the pixel limit
+   * @return true if the view changed
+   * @throws IOException if the index cannot be read or the new generation cannot be opened (the old
+   *     pair keeps serving)
    */
-  public float[] imageVector(byte[] encoded) throws ImageDecodeException {
-    DecodedImage image = uploadDecoder.decode(encoded, "uploaded image");
-    float[] pixels = uploadPreprocessor.preprocess(image);
-    long start = System.nanoTime();
-    float[] v = model.encodeImages(pixels, 1)[0];
-    encoderSeconds.observe((System.nanoTime() - start) / 1e9, "image");
-    return v;
-  }
-
-  /** The stored vector of an indexed image. */
-  public Optional<float[]> storedVector(String id) throws IOException {
-    return store.vector(id);
-  }
-
-  /** The record of an indexed image. */
-  public Optional<ImageRecord> image(String id) throws IOException {
-    return store.getById(id);
-  }
-
-  /** Nearest images to a normalised query vector; see {@link VectorStore#search}. */
-  public List<SearchHit> search(float[] query, int k, int offset, SearchFilter filter)
-      throws IOException {
-    return store.search(query, k, offset, filter);
-  }
-
-  /**
-   * Zero-shot classification of an image embedding.
-   *
-   * @param imageVector a normalised image embedding
-   * @param labels class names
-   * @param templates prompt templates with a {@code {}} placeholder
-   * @return predictions, most probable first
-   */
-  public List<ZeroShotClassifier.Prediction> classify(
-      float[] imageVector, List<String> labels, List<String> templates) {
-    long start = System.nanoTime();
-    ZeroShotClassifier classifier = ZeroShotClassifier.create(model, labels, templates);
-    encoderSeconds.observe((System.nanoTime() - start) / 1e9, "text");
-    return classifier.classify(imageVector);
-  }
-
-  /** Index counts and sizes. */
-  public IndexStats stats() throws IOException {
-    return store.stats();
-  }
-
-  /** Picks up the latest commit of the index; true if the view changed. */
   public boolean refresh() throws IOException {
-    return store.refresh();
+    synchronized (switching) {
+      Served current = served.get();
+      if (current == null) {
+        return false;
+      }
+      if (source != null && !source.isCurrent(current.generation)) {
+        IndexSource.Opened next = source.openCurrent();
+        Served fresh;
+        try {
+          fresh = new Served(next);
+          warmUp(fresh);
+        } catch (IOException | RuntimeException e) {
+          closeQuietly(next.closer(), e);
+          throw e;
+        }
+        if (!served.compareAndSet(current, fresh)) {
+          fresh.release(); // closed meanwhile
+          return false;
+        }
+        LOG.info(
+            "switched from index generation {} to {} (model {})",
+            current.generation,
+            fresh.generation,
+            fresh.store.manifest().map(m -> m.modelId()).orElse("unrecorded"));
+        current.release();
+        return true;
+      }
+      return current.store.refresh();
+    }
   }
 
   /**
@@ -260,5 +469,87 @@ public final class SearchService {
     byte[] jpeg = thumbnailRenderer.render(original, record.id(), size);
     thumbnails.put(record.hash(), size, jpeg);
     return jpeg;
+  }
+
+  /**
+   * Stops serving: the pair served now is closed (if this service owns it) once the sessions still
+   * open end.
+   */
+  @Override
+  public void close() {
+    synchronized (switching) {
+      Served s = served.getAndSet(null);
+      if (s != null) {
+        s.release();
+      }
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closer, Throwable failure) {
+    try {
+      closer.close();
+    } catch (Exception e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /** One index and model pair with what depends on the model, counted by the sessions using it. */
+  private final class Served {
+    final String generation;
+    final VectorStore store;
+    final ClipModel model;
+    final AutoCloseable closer;
+    final ImageDecoder uploadDecoder;
+    final ClipPreprocessor uploadPreprocessor;
+    final QueryCache queries;
+    final int textBatchSize;
+    final BatchingTextEncoder textBatcher;
+    private final AtomicInteger refs = new AtomicInteger(1);
+
+    Served(IndexSource.Opened opened) throws IOException {
+      this.generation = opened.generation();
+      this.store = opened.store();
+      this.model = opened.model();
+      this.closer = opened.closer();
+      int indexDimension = store.stats().dimension();
+      if (indexDimension > 0 && indexDimension != model.dimension()) {
+        throw new IllegalArgumentException(
+            "model dimension "
+                + model.dimension()
+                + " does not match index dimension "
+                + indexDimension);
+      }
+      this.uploadDecoder = new ImageDecoder(config.maxUploadPixels(), true);
+      this.uploadPreprocessor = new ClipPreprocessor(model.preprocess(), uploadDecoder);
+      this.queries = new QueryCache(config.queryCacheEntries());
+      this.textBatchSize = effectiveTextBatchSize(config.textBatchSize(), model);
+      this.textBatcher =
+          textBatchSize == 0
+              ? null
+              : new BatchingTextEncoder(
+                  model::encodeTexts, textBatchSize, SearchService.this::observeTextCall);
+    }
+
+    boolean retain() {
+      while (true) {
+        int r = refs.get();
+        if (r == 0) {
+          return false;
+        }
+        if (refs.compareAndSet(r, r + 1)) {
+          return true;
+        }
+      }
+    }
+
+    void release() {
+      if (refs.decrementAndGet() == 0) {
+        try {
+          closer.close();
+        } catch (Exception e) {
+          LOG.warn("closing index generation {} failed: {}", generation, e.toString());
+        }
+      }
+    }
   }
 }

@@ -9,7 +9,7 @@ final class Uploads {
   private Uploads() {}
 
   /** The embedding of uploaded bytes; undecodable images are 422, unsupported formats 415. */
-  static float[] encode(SearchService service, byte[] bytes) {
+  static float[] encode(SearchService.Session service, byte[] bytes) {
     try {
       return service.imageVector(bytes);
     } catch (ImageDecodeException e) {
@@ -24,7 +24,8 @@ final class Uploads {
   }
 
   /** The stored vector of an indexed image, or 404. */
-  static float[] stored(SearchService service, String field, String rawId) throws IOException {
+  static float[] stored(SearchService.Session service, String field, String rawId)
+      throws IOException {
     String id = Params.id(rawId);
     Optional<float[]> v = service.storedVector(id);
     return v.orElseThrow(() -> ApiException.notFound(field + ": no indexed image has id " + id));

@@ -95,6 +95,7 @@ public final class LuceneVectorStore implements VectorStore {
   private final AtomicBoolean dirty = new AtomicBoolean();
   private final QuantizedSegments quantized = new QuantizedSegments(IndexSchema.VECTOR);
   private volatile Map<String, String> lastRun;
+  private volatile long lastSize;
 
   private LuceneVectorStore(
       Path dir,
@@ -598,14 +599,23 @@ public final class LuceneVectorStore implements VectorStore {
   }
 
   private long sizeOnDisk() throws IOException {
+    String[] files;
+    try {
+      files = directory.listAll();
+    } catch (NoSuchFileException e) {
+      // A generation replaced by a model switch is removed while readers still have it open; they
+      // read their open files until they move on, and report the size they saw last.
+      return lastSize;
+    }
     long total = 0;
-    for (String file : directory.listAll()) {
+    for (String file : files) {
       try {
         total += directory.fileLength(file);
       } catch (NoSuchFileException | FileNotFoundException e) {
         // merged away while listing
       }
     }
+    lastSize = total;
     return total;
   }
 

@@ -62,6 +62,7 @@ public final class ImageIndexer {
   private final ClipPreprocessor preprocessor;
   private final IndexingListener listener;
   private final Set<Path> excluded;
+  private final Optional<VectorStore> metadataFrom;
 
   // Run state; one run per instance.
   private final AtomicLong discovered = new AtomicLong();
@@ -89,6 +90,25 @@ public final class ImageIndexer {
       ImageDecoder decoder,
       Set<Path> excluded,
       IndexingListener listener) {
+    this(encoder, store, options, decoder, excluded, listener, Optional.empty());
+  }
+
+  /**
+   * An indexer that takes the metadata of files whose content is unchanged from another index
+   * instead of reading it again: what a re-index with another model does, since only the vectors
+   * change.
+   *
+   * @param metadataFrom an index of the same folders (e.g. the generation being replaced)
+   */
+  public ImageIndexer(
+      ImageEncoder encoder,
+      VectorStore store,
+      IndexingOptions options,
+      ImageDecoder decoder,
+      Set<Path> excluded,
+      IndexingListener listener,
+      Optional<VectorStore> metadataFrom) {
+    this.metadataFrom = metadataFrom;
     this.encoder = encoder;
     this.store = store;
     this.options = options;
@@ -260,7 +280,7 @@ public final class ImageIndexer {
         return;
       }
     }
-    ImageMetadata metadata = MetadataReader.read(bytes);
+    ImageMetadata metadata = knownMetadata(path, hash).orElseGet(() -> MetadataReader.read(bytes));
     ImageRecord record = ImageRecord.of(file, bytes.length, c.mtime(), hash, metadata);
     if (claimedHashes.putIfAbsent(hash, path) != null) {
       put(writes, new Duplicate(record));
@@ -288,6 +308,18 @@ public final class ImageIndexer {
       return;
     }
     put(prepared, new Prepared(record, pixels));
+  }
+
+  /** The metadata the other index holds for this path, if its content there is the same. */
+  private Optional<ImageMetadata> knownMetadata(String path, String hash) throws IOException {
+    if (metadataFrom.isEmpty()) {
+      return Optional.empty();
+    }
+    return metadataFrom
+        .get()
+        .getByPath(path)
+        .filter(r -> r.hash().equals(hash))
+        .map(ImageRecord::metadata);
   }
 
   private void encodeLoop(BlockingQueue<Object> prepared, BlockingQueue<Object> writes)
