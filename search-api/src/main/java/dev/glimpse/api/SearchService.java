@@ -385,6 +385,13 @@ public final class SearchService implements AutoCloseable {
     }
   }
 
+  /** The name of the index generation served now (empty for a fixed index). */
+  public String generation() {
+    try (Session s = session()) {
+      return s.generation();
+    }
+  }
+
   /** Index counts and sizes of the index served now. */
   public IndexStats stats() throws IOException {
     try (Session s = session()) {

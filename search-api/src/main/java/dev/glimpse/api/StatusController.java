@@ -30,12 +30,18 @@ final class StatusController {
   }
 
   void stats(Context ctx) throws IOException {
-    IndexStats stats = service.stats();
+    IndexStats stats;
+    String generation;
+    try (SearchService.Session session = service.session()) {
+      stats = session.stats();
+      generation = session.generation();
+    }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("images", stats.images());
     body.put("model", stats.model().map(StatusController::model).orElse(null));
     body.put("dimension", stats.dimension());
     body.put("sizeBytes", stats.sizeBytes());
+    body.put("generation", generation);
     body.put("lastRun", stats.lastRun());
     ctx.json(body);
   }
