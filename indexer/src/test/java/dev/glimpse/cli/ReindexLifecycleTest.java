@@ -449,6 +449,21 @@ class ReindexLifecycleTest {
     assertEquals(Map.of(), failures, "no search failed during the switch");
     assertTrue(ok.get() >= okAtSwitch + 20, "searches go on after the switch: " + ok.get());
     assertEquals(PHOTOS, stats(http, base).get("images").asInt());
+    // The server's answers are the new model's: the same as a fresh `glimpse search`.
+    HttpResponse<String> served =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "api/search?k=5&q=a%20red%20bicycle")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    List<String> fromServer = new ArrayList<>();
+    for (JsonNode h : JSON.readTree(served.body()).get("results")) {
+      fromServer.add(h.get("path").asText() + " " + (float) h.get("score").asDouble());
+    }
+    List<String> fromCli = new ArrayList<>();
+    for (String line : searchIds(index, "a red bicycle")) {
+      String[] parts = line.split(" ");
+      fromCli.add(parts[0] + " " + Float.parseFloat(parts[1]));
+    }
+    assertEquals(fromCli, fromServer);
     server.interrupt();
     server.join(10_000);
     assertEquals(0, exit.get(), err.toString());
