@@ -58,6 +58,12 @@ public final class SearchService implements AutoCloseable {
   private final ThumbnailCache thumbnails;
   private final AtomicReference<Served> served = new AtomicReference<>();
   private final Object switching = new Object();
+
+  /** How long a server waits after a failed switch before it tries to load the new pair again. */
+  private static final java.time.Duration SWITCH_RETRY = java.time.Duration.ofSeconds(30);
+
+  private boolean switchFailed;
+  private long switchFailedAt;
   private final LongAdder textCalls = new LongAdder();
   private final LongAdder textsEncoded = new LongAdder();
   private final LongAdder textNanos = new LongAdder();
@@ -433,15 +439,28 @@ public final class SearchService implements AutoCloseable {
         return false;
       }
       if (source != null && !source.isCurrent(current.generation)) {
-        IndexSource.Opened next = source.openCurrent();
+        if (switchFailed && System.nanoTime() - switchFailedAt < SWITCH_RETRY.toNanos()) {
+          return false; // the last attempt failed; loading a model every tick would thrash
+        }
+        IndexSource.Opened next;
+        try {
+          next = source.openCurrent();
+        } catch (IOException | RuntimeException e) {
+          switchFailed = true;
+          switchFailedAt = System.nanoTime();
+          throw e;
+        }
         Served fresh;
         try {
           fresh = new Served(next);
           warmUp(fresh);
         } catch (IOException | RuntimeException e) {
+          switchFailed = true;
+          switchFailedAt = System.nanoTime();
           closeQuietly(next.closer(), e);
           throw e;
         }
+        switchFailed = false;
         if (!served.compareAndSet(current, fresh)) {
           fresh.release(); // closed meanwhile
           return false;
