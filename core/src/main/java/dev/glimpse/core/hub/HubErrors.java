@@ -119,6 +119,7 @@ final class HubErrors {
             + " copy of it.");
   }
 
+  /** {@code missing} lists the files absent from a partial snapshot; empty when none is cached. */
   static HubException pinnedOffline(ModelRef ref, List<String> missing, Path cacheDir) {
     return new HubException(
         Kind.OFFLINE_NOT_CACHED,
@@ -128,9 +129,8 @@ final class HubErrors {
             + ref.revision()
             + " (the commit the index was built with) is not in the cache "
             + cacheDir
-            + " (missing "
-            + String.join(", ", missing)
-            + "). Unset HF_HUB_OFFLINE to download that commit.");
+            + (missing.isEmpty() ? "" : " (missing " + String.join(", ", missing) + ")")
+            + ". Unset HF_HUB_OFFLINE to download that commit.");
   }
 
   static HubException pinnedUnreachable(

@@ -129,11 +129,9 @@ public final class ModelLocator {
           "expected a 40-hex commit hash, got revision '" + ref.revision() + "' of " + ref.repo());
     }
     Path snapshot = cache.snapshotDir(ref, ref.revision());
-    List<String> missing =
-        Files.isDirectory(snapshot)
-            ? CheckpointLayout.missing(snapshot)
-            : List.of(CheckpointLayout.HF_CONFIG + " or " + CheckpointLayout.OPEN_CLIP_CONFIG);
-    if (missing.isEmpty()) {
+    boolean cached = Files.isDirectory(snapshot);
+    List<String> missing = cached ? CheckpointLayout.missing(snapshot) : List.of();
+    if (cached && missing.isEmpty()) {
       return snapshot.toAbsolutePath().normalize();
     }
     if (client.config().offline()) {

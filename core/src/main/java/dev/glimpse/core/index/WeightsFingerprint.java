@@ -125,8 +125,7 @@ public record WeightsFingerprint(String digest, List<WeightsFile> files) {
       throw new WeightsChangedException(
           "model folder "
               + folder
-              + ", which the index was built with, does not exist (any more); restore it, or"
-              + " re-encode the photos with another model");
+              + ", which the index was built with, does not exist (any more). Restore it.");
     }
     if (statsMatch(folder)) {
       return this;
@@ -140,8 +139,7 @@ public record WeightsFingerprint(String digest, List<WeightsFile> files) {
               + digest
               + ", now "
               + now.digest
-              + "); query vectors would not match the indexed ones. Restore the weights, or"
-              + " re-encode the photos with the new ones");
+              + "); query vectors would not match the indexed ones. Restore the weights.");
     }
     return now;
   }
