@@ -149,27 +149,29 @@ final class ModelOptions {
       throws IOException {
     String id = manifest.modelId();
     Optional<WeightsFingerprint> recorded = manifest.fingerprint();
-    Optional<String> commit = manifest.commit();
-    Path dir;
-    Optional<WeightsFingerprint> verified = Optional.empty();
     if (recorded.isPresent()) {
+      WeightsFingerprint verified;
       try {
-        verified = Optional.of(recorded.get().verify(Path.of(id)));
+        verified = recorded.get().verify(Path.of(id));
       } catch (WeightsChangedException e) {
         throw new WeightsChangedException(e.getMessage() + reindexHint(id), e);
       }
-      dir = Path.of(id).toAbsolutePath().normalize();
-    } else if (commit.isPresent() && hubRef(id).isPresent()) {
-      ModelRef ref = hubRef(id).get().withRevision(commit.get());
-      try {
-        dir = locator(env).locateCommit(ref, progress(err));
-      } catch (HubException e) {
-        throw new HubException(e.kind(), e.getMessage() + reindexHint(ref.repo()), e);
-      }
-    } else {
-      return load(id, options, err, env);
+      Path dir = Path.of(id).toAbsolutePath().normalize();
+      return new Loaded(
+          id, dir, ClipModel.load(ClipCheckpoint.open(dir), options), Optional.of(verified));
     }
-    return new Loaded(id, dir, ClipModel.load(ClipCheckpoint.open(dir), options), verified);
+    Optional<ModelRef> pinned =
+        manifest.commit().flatMap(commit -> hubRef(id).map(ref -> ref.withRevision(commit)));
+    if (pinned.isEmpty()) {
+      return load(id, options, err, env); // recorded before pinning: as given, as it always was
+    }
+    Path dir;
+    try {
+      dir = locator(env).locateCommit(pinned.get(), progress(err));
+    } catch (HubException e) {
+      throw new HubException(e.kind(), e.getMessage() + reindexHint(pinned.get().repo()), e);
+    }
+    return new Loaded(id, dir, ClipModel.load(ClipCheckpoint.open(dir), options), Optional.empty());
   }
 
   private static String reindexHint(String model) {

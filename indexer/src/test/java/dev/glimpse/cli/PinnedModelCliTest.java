@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glimpse.core.hub.FakeHub;
+import dev.glimpse.core.index.IndexConfig;
+import dev.glimpse.core.index.LuceneVectorStore;
+import dev.glimpse.core.index.ModelManifest;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
@@ -22,6 +25,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -271,6 +275,30 @@ class PinnedModelCliTest {
       assertEquals(0, after.exitCode(), after.err());
       assertNotEquals(before.out(), after.out(), "the new weights give other scores");
       assertEquals(List.of(), hub.requests(), "a local folder never asks the hub");
+    }
+  }
+
+  @Test
+  void index_that_recorded_no_pin_loads_the_model_as_given_and_the_next_run_pins_it()
+      throws Exception {
+    Path model = Cli.fixture("tiny-clip-hf");
+    ModelManifest unpinned =
+        new ModelManifest(model.toString(), Optional.empty(), 32, "clip(64)", "djl-pytorch fp32");
+    try (LuceneVectorStore store =
+        LuceneVectorStore.open(tmp.resolve("index"), IndexConfig.forModel(unpinned))) {
+      store.commit(Map.of());
+    }
+    try (FakeHub hub = FakeHub.start()) {
+      Map<String, String> env = env(hub);
+      assertFalse(status(env).has("revision"));
+      Cli.Result empty = search(env);
+      assertEquals(0, empty.exitCode(), empty.err());
+
+      assertEquals(0, index(env, photos(3)).exitCode());
+      JsonNode st = status(env);
+      assertEquals(model.toString(), st.get("model").asText());
+      assertTrue(st.get("revision").asText().startsWith("sha256:"), st.toString());
+      assertEquals(0, search(env).exitCode());
     }
   }
 
