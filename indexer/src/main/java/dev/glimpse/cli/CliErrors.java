@@ -3,6 +3,7 @@ package dev.glimpse.cli;
 import dev.glimpse.core.clip.CheckpointException;
 import dev.glimpse.core.hub.HubException;
 import dev.glimpse.core.image.ImageDecodeException;
+import dev.glimpse.core.index.WeightsChangedException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -50,6 +51,7 @@ final class CliErrors
   static String message(Throwable e) {
     if (e instanceof CheckpointException
         || e instanceof HubException
+        || e instanceof WeightsChangedException
         || e instanceof ImageDecodeException
         || e instanceof UsageException
         || e instanceof IllegalArgumentException) {

@@ -153,16 +153,19 @@ final class IndexCommand implements Callable<Integer> {
             dryRun,
             IndexingOptions.DEFAULT_MAX_FILE_BYTES);
     // The model loads before anything is written: a typo, an unsupported model or no network
-    // leave the index as it was.
-    ModelOptions.Loaded loaded = ModelOptions.load(modelId, modelOptions.clipOptions(), err, env);
+    // leave the index as it was. Adding to an existing index takes exactly the weights it was
+    // built with.
+    ModelOptions.Loaded loaded =
+        recorded.isPresent() && !reindex
+            ? ModelOptions.loadRecorded(recorded.get(), modelOptions.clipOptions(), err, env)
+            : ModelOptions.load(modelId, modelOptions.clipOptions(), err, env);
     try (var model = loaded.model()) {
       ModelManifest manifest =
-          new ModelManifest(
+          loaded.manifest(
               recorded
                   .filter(m -> !reindex)
                   .map(ModelManifest::modelId)
                   .orElse(loaded.canonicalId()),
-              loaded.commit(),
               model.dimension(),
               "clip(" + model.preprocess().cropSize() + ")",
               model.engineDescription());

@@ -41,7 +41,10 @@ final class IndexOption {
     return LuceneVectorStore.openReadOnly(current.get().dir());
   }
 
-  /** Loads the model an index records, as `search`, `similar` and `serve` need it. */
+  /**
+   * Loads exactly the model an index records (pinned commit or verified local folder, see {@link
+   * ModelOptions#loadPinned}), as {@code search}, {@code similar} and {@code serve} need it.
+   */
   static dev.glimpse.core.clip.ClipModel loadModel(
       LuceneVectorStore store,
       Path dir,
@@ -53,6 +56,6 @@ final class IndexOption {
         store
             .manifest()
             .orElseThrow(() -> new UsageException("the index at " + dir + " records no model"));
-    return ModelOptions.load(manifest.modelId(), options, err, env).model();
+    return ModelOptions.loadPinned(manifest, options, err, env);
   }
 }

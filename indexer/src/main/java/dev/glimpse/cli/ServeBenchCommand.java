@@ -106,6 +106,15 @@ final class ServeBenchCommand implements Callable<Integer> {
   int seconds;
 
   @Option(
+      names = "--min-requests",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Closed-loop runs measure at least N requests, extending the window on a slow or busy"
+              + " machine (QPS covers the extended window). Default: ${DEFAULT-VALUE}.")
+  int minRequests;
+
+  @Option(
       names = "--warmup-seconds",
       defaultValue = "10",
       description = "Warm-up seconds per load run (not counted). Default: ${DEFAULT-VALUE}.")
@@ -203,9 +212,15 @@ final class ServeBenchCommand implements Callable<Integer> {
         throw new UsageException("--rates takes 0 (closed loop) or up to 100000 QPS, got " + r);
       }
     }
-    if (images < 1 || clients < 1 || seconds < 1 || warmupSeconds < 0 || pool < 1) {
+    if (images < 1
+        || clients < 1
+        || seconds < 1
+        || warmupSeconds < 0
+        || pool < 1
+        || minRequests < 0) {
       throw new UsageException(
-          "--images, --clients, --seconds and --pool must be positive, --warmup-seconds >= 0");
+          "--images, --clients, --seconds and --pool must be positive, --warmup-seconds and"
+              + " --min-requests >= 0");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -338,10 +353,11 @@ final class ServeBenchCommand implements Callable<Integer> {
           new HttpLoadGenerator(
                   rate == 0
                       ? HttpLoadGenerator.Settings.closedLoop(
-                          clients,
-                          Duration.ofSeconds(warmupSeconds),
-                          Duration.ofSeconds(seconds),
-                          20)
+                              clients,
+                              Duration.ofSeconds(warmupSeconds),
+                              Duration.ofSeconds(seconds),
+                              20)
+                          .withMinRequests(minRequests)
                       : HttpLoadGenerator.Settings.paced(
                           clients,
                           Duration.ofSeconds(warmupSeconds),

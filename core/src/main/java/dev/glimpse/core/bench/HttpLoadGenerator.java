@@ -50,10 +50,21 @@ public final class HttpLoadGenerator {
    * @param k results per search
    * @param rate total offered requests per second over all clients (paced), or empty for a closed
    *     loop
+   * @param minRequests closed loop: the fewest requests measured, whatever the machine's speed; the
+   *     window is extended until every client has measured its share (the reported seconds and QPS
+   *     cover the extended window); 0 for a plain timed window
    */
   public record Settings(
-      int clients, Duration warmup, Duration duration, int k, OptionalDouble rate) {
+      int clients,
+      Duration warmup,
+      Duration duration,
+      int k,
+      OptionalDouble rate,
+      int minRequests) {
     public Settings {
+      if (minRequests < 0) {
+        throw new IllegalArgumentException("minRequests must not be negative, got " + minRequests);
+      }
       if (clients < 1 || clients > 1024) {
         throw new IllegalArgumentException("clients must be in [1, 1024], got " + clients);
       }
@@ -72,13 +83,20 @@ public final class HttpLoadGenerator {
 
     /** A closed loop: no think time, no schedule. */
     public static Settings closedLoop(int clients, Duration warmup, Duration duration, int k) {
-      return new Settings(clients, warmup, duration, k, OptionalDouble.empty());
+      return new Settings(clients, warmup, duration, k, OptionalDouble.empty(), 0);
+    }
+
+    /**
+     * The same, measuring at least {@code n} requests in a closed loop (see {@link #minRequests}).
+     */
+    public Settings withMinRequests(int n) {
+      return new Settings(clients, warmup, duration, k, rate, n);
     }
 
     /** Paced at {@code rate} requests per second over all clients. */
     public static Settings paced(
         int clients, Duration warmup, Duration duration, int k, double rate) {
-      return new Settings(clients, warmup, duration, k, OptionalDouble.of(rate));
+      return new Settings(clients, warmup, duration, k, OptionalDouble.of(rate), 0);
     }
   }
 
@@ -182,10 +200,12 @@ public final class HttpLoadGenerator {
     long total = 0;
     long completed = 0;
     long missed = 0;
+    long end = window.to;
     for (Client c : clients) {
       total += c.count;
       completed += c.completedInWindow;
       missed += c.missed;
+      end = Math.max(end, c.lastExtendedDone);
     }
     double[] ms = new double[(int) total];
     int i = 0;
@@ -201,7 +221,7 @@ public final class HttpLoadGenerator {
         missed,
         errors.get(),
         firstError.get(),
-        settings.duration().toNanos() / 1e9,
+        (end - window.from) / 1e9,
         settings.rate(),
         ms);
   }
@@ -223,6 +243,7 @@ public final class HttpLoadGenerator {
     private int count;
     private long completedInWindow;
     private long missed;
+    private long lastExtendedDone = Long.MIN_VALUE;
 
     Client(
         HttpClient http,
@@ -250,6 +271,7 @@ public final class HttpLoadGenerator {
           paced ? Math.round(settings.clients() * 1e9 / settings.rate().getAsDouble()) : 0;
       long drainUntil = window.to + DRAIN_LIMIT.toNanos();
       long scheduled = firstSend;
+      int share = (settings.minRequests() + settings.clients() - 1) / settings.clients();
       while (true) {
         String q = queries.next(random);
         URI uri =
@@ -274,7 +296,7 @@ public final class HttpLoadGenerator {
           }
         } else {
           scheduled = System.nanoTime();
-          if (scheduled >= window.to) {
+          if (scheduled >= window.to && count >= share) {
             return;
           }
         }
@@ -291,11 +313,16 @@ public final class HttpLoadGenerator {
           return;
         }
         long done = System.nanoTime();
-        if (done >= window.from && done < window.to) {
+        boolean extended = !paced && scheduled >= window.from && done > window.to && count < share;
+        if (done >= window.from && (done < window.to || extended)) {
           completedInWindow++;
         }
+        if (extended) {
+          lastExtendedDone = done;
+        }
         boolean counted =
-            scheduled >= window.from && (paced ? scheduled < window.to : done <= window.to);
+            scheduled >= window.from
+                && (paced ? scheduled < window.to : done <= window.to || extended);
         if (counted) {
           if (count == latencies.length) {
             latencies = Arrays.copyOf(latencies, count * 2);

@@ -119,6 +119,55 @@ final class HubErrors {
             + " copy of it.");
   }
 
+  /** {@code missing} lists the files absent from a partial snapshot; empty when none is cached. */
+  static HubException pinnedOffline(ModelRef ref, List<String> missing, Path cacheDir) {
+    return new HubException(
+        Kind.OFFLINE_NOT_CACHED,
+        "HF_HUB_OFFLINE is set and model "
+            + ref.repo()
+            + " at commit "
+            + ref.revision()
+            + " (the commit the index was built with) is not in the cache "
+            + cacheDir
+            + (missing.isEmpty() ? "" : " (missing " + String.join(", ", missing) + ")")
+            + ". Unset HF_HUB_OFFLINE to download that commit.");
+  }
+
+  static HubException pinnedUnreachable(
+      ModelRef ref, URI endpoint, Path cacheDir, HubException cause) {
+    String reason = cause.getCause() == null ? "server error" : describe(cause.getCause());
+    return new HubException(
+        Kind.UNREACHABLE,
+        "Model "
+            + ref.repo()
+            + " at commit "
+            + ref.revision()
+            + " (the commit the index was built with) is not in the cache "
+            + cacheDir
+            + " and the hub "
+            + endpoint
+            + " cannot be reached ("
+            + reason
+            + "). Go online (or set HF_ENDPOINT to a reachable mirror) to download that commit.",
+        cause);
+  }
+
+  static HubException pinnedGone(ModelRef ref, URI endpoint, Path cacheDir, HubException cause) {
+    return new HubException(
+        Kind.NOT_FOUND,
+        "Model "
+            + ref.repo()
+            + " at commit "
+            + ref.revision()
+            + " (the commit the index was built with) is not in the cache "
+            + cacheDir
+            + ", and "
+            + endpoint
+            + " no longer has that commit (or the repository): "
+            + cause.getMessage().replaceFirst(" Check the model id and revision.*$", ""),
+        cause);
+  }
+
   static HubException notSafetensors(ModelRef ref, String layout) {
     return new HubException(
         Kind.UNSUPPORTED,

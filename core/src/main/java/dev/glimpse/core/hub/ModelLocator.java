@@ -105,6 +105,57 @@ public final class ModelLocator {
     }
   }
 
+  /**
+   * Finds or fetches the model at exactly one commit, as an index pinned to it needs.
+   *
+   * <p>A complete snapshot of the commit in the cache is used without asking the hub (a commit's
+   * files never change). Otherwise the missing files are downloaded at that commit; the hub's
+   * latest revision is never consulted.
+   *
+   * @param ref the repository at a 40-hex commit
+   * @param progress receives download progress
+   * @return the snapshot folder of the commit (absolute, normalised)
+   * @throws HubException naming the repository and commit when the snapshot is neither cached nor
+   *     downloadable: {@link Kind#OFFLINE_NOT_CACHED} (offline mode), {@link Kind#UNREACHABLE} (the
+   *     hub cannot be reached), {@link Kind#NOT_FOUND} (the hub no longer has the commit), or
+   *     another kind passed on from the download
+   * @throws IllegalArgumentException when the revision of {@code ref} is not a commit hash
+   */
+  public Path locateCommit(ModelRef ref, DownloadProgress progress) throws HubException {
+    Objects.requireNonNull(ref, "ref");
+    Objects.requireNonNull(progress, "progress");
+    if (!ref.isCommit()) {
+      throw new IllegalArgumentException(
+          "expected a 40-hex commit hash, got revision '" + ref.revision() + "' of " + ref.repo());
+    }
+    Path snapshot = cache.snapshotDir(ref, ref.revision());
+    boolean cached = Files.isDirectory(snapshot);
+    List<String> missing = cached ? CheckpointLayout.missing(snapshot) : List.of();
+    if (cached && missing.isEmpty()) {
+      return snapshot.toAbsolutePath().normalize();
+    }
+    if (client.config().offline()) {
+      throw HubErrors.pinnedOffline(ref, missing, client.config().cacheDir());
+    }
+    try {
+      Path fetched = fetch(ref, progress).toAbsolutePath().normalize();
+      if (!fetched.getFileName().toString().equals(ref.revision())) {
+        throw HubErrors.protocol(
+            "The hub answered for " + ref + " with files of commit " + fetched.getFileName());
+      }
+      return fetched;
+    } catch (HubException e) {
+      if (e.kind() == Kind.UNREACHABLE) {
+        throw HubErrors.pinnedUnreachable(
+            ref, client.config().endpoint(), client.config().cacheDir(), e);
+      }
+      if (e instanceof HubClient.RepoOrRevisionNotFound) {
+        throw HubErrors.pinnedGone(ref, client.config().endpoint(), client.config().cacheDir(), e);
+      }
+      throw e;
+    }
+  }
+
   private Path fetch(ModelRef ref, DownloadProgress progress) throws HubException {
     Optional<Path> hfConfig = client.tryDownload(ref, CheckpointLayout.HF_CONFIG, progress, false);
     if (hfConfig.isPresent()) {

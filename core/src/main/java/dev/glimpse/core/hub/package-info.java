@@ -9,5 +9,9 @@
  * other without network access. Configuration comes from the usual environment variables ({@link
  * dev.glimpse.core.hub.HubConfig#fromEnvironment}); failures are reported as {@link
  * dev.glimpse.core.hub.HubException} with a message that says what to do.
+ *
+ * <p>An index pins the hub commit its vectors came from; {@link
+ * dev.glimpse.core.hub.ModelLocator#locateCommit} loads exactly that commit (from the cache without
+ * a request, else downloaded at that commit), never the branch's latest.
  */
 package dev.glimpse.core.hub;

@@ -13,7 +13,8 @@
  *       GPS) without decoding pixels; {@link dev.glimpse.core.index.ContentHash} hashes file
  *       content so identical files share one vector.
  *   <li>Every commit records the {@link dev.glimpse.core.index.ModelManifest} of the model that
- *       produced the vectors and a summary of the indexing run.
+ *       produced the vectors, pinned to a hub commit or to a local folder's {@link
+ *       dev.glimpse.core.index.WeightsFingerprint}, and a summary of the indexing run.
  * </ul>
  *
  * <p>Durability: writes are durable at {@link dev.glimpse.core.index.VectorStore#commit commit};

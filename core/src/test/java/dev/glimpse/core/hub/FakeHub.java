@@ -38,7 +38,12 @@ public final class FakeHub implements AutoCloseable {
   /** One recorded request. */
   public record Request(String method, String path, String authorization, String range) {}
 
-  private record Repo(String commit, Map<String, byte[]> files) {}
+  /** A repository's commits, and the one {@code main} points at. */
+  private record Repo(String main, Map<String, Map<String, byte[]>> commits) {
+    Map<String, byte[]> files() {
+      return commits.get(main);
+    }
+  }
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -68,8 +73,39 @@ public final class FakeHub implements AutoCloseable {
   /** Adds a repository; its commit hash is derived from the name. */
   public String addRepo(String repo, Map<String, byte[]> files) {
     String commit = sha1(repo.getBytes(StandardCharsets.UTF_8));
-    repos.put(repo, new Repo(commit, Map.copyOf(files)));
+    repos.put(repo, new Repo(commit, Map.of(commit, Map.copyOf(files))));
     return commit;
+  }
+
+  /**
+   * Adds a commit with these files and moves {@code main} to it; older commits stay reachable by
+   * their hash, as on the hub.
+   *
+   * @return the new commit's hash
+   */
+  public String pushCommit(String repo, Map<String, byte[]> files) {
+    Repo old = repos.get(repo);
+    String commit = sha1((repo + "\n" + old.commits().size()).getBytes(StandardCharsets.UTF_8));
+    Map<String, Map<String, byte[]>> commits = new ConcurrentHashMap<>(old.commits());
+    commits.put(commit, Map.copyOf(files));
+    repos.put(repo, new Repo(commit, commits));
+    return commit;
+  }
+
+  /** Forgets a commit that {@code main} no longer points at, as a force-push or squash does. */
+  public void dropCommit(String repo, String commit) {
+    Repo old = repos.get(repo);
+    if (old.main().equals(commit)) {
+      throw new IllegalArgumentException("cannot drop main's commit " + commit);
+    }
+    Map<String, Map<String, byte[]>> commits = new ConcurrentHashMap<>(old.commits());
+    commits.remove(commit);
+    repos.put(repo, new Repo(old.main(), commits));
+  }
+
+  /** The files of a repository's commit (e.g. to derive a changed commit from them). */
+  public Map<String, byte[]> files(String repo, String commit) {
+    return repos.get(repo).commits().get(commit);
   }
 
   /** Adds every file under a fixture folder as a repository. */
@@ -83,8 +119,9 @@ public final class FakeHub implements AutoCloseable {
     return addRepo(repo, files);
   }
 
+  /** The commit {@code main} points at. */
   public String commit(String repo) {
-    return repos.get(repo).commit();
+    return repos.get(repo).main();
   }
 
   /** Serve wrong bytes (with the right hash headers) for this LFS file. */
@@ -167,14 +204,16 @@ public final class FakeHub implements AutoCloseable {
       send(exchange, 401, new byte[0]);
       return;
     }
-    if (!revision.equals("main") && !revision.equals(repo.commit())) {
+    String commit = revision.equals("main") ? repo.main() : revision;
+    Map<String, byte[]> files = repo.commits().get(commit);
+    if (files == null) {
       exchange.getResponseHeaders().set("X-Error-Code", "RevisionNotFound");
       send(exchange, 404, new byte[0]);
       return;
     }
     var headers = exchange.getResponseHeaders();
-    headers.set("X-Repo-Commit", repo.commit());
-    byte[] content = repo.files().get(file);
+    headers.set("X-Repo-Commit", commit);
+    byte[] content = files.get(file);
     if (content == null) {
       headers.set("X-Error-Code", "EntryNotFound");
       send(exchange, 404, new byte[0]);
@@ -185,7 +224,7 @@ public final class FakeHub implements AutoCloseable {
       headers.set("X-Linked-Etag", "\"" + sha256 + "\"");
       headers.set("ETag", "\"" + sha256 + "\"");
       headers.set("X-Linked-Size", Long.toString(content.length));
-      String cdnPath = "/cdn/" + repoId + "/" + file;
+      String cdnPath = "/cdn/" + repoId + "/" + file + "?commit=" + commit;
       // JSON files get an absolute redirect to another host name, weights a relative one.
       headers.set(
           "Location",
@@ -203,7 +242,12 @@ public final class FakeHub implements AutoCloseable {
     String repoId = key.substring(0, key.indexOf('/', key.indexOf('/') + 1));
     String file = decode(key.substring(repoId.length() + 1));
     Repo repo = repos.get(repoId);
-    byte[] content = repo == null ? null : repo.files().get(file);
+    String query = exchange.getRequestURI().getRawQuery();
+    String commit =
+        query != null && query.startsWith("commit=") ? query.substring("commit=".length()) : null;
+    Map<String, byte[]> files =
+        repo == null ? null : commit == null ? repo.files() : repo.commits().get(commit);
+    byte[] content = files == null ? null : files.get(file);
     if (content == null) {
       send(exchange, 404, new byte[0]);
       return;
