@@ -47,8 +47,13 @@ final class IndexCommand implements Callable<Integer> {
 
   @Mixin ModelOptions modelOptions = new ModelOptions();
 
-  @Parameters(arity = "1..*", paramLabel = "DIR", description = "Photo folders to index.")
-  List<Path> roots;
+  @Parameters(
+      arity = "0..*",
+      paramLabel = "DIR",
+      description =
+          "Photo folders to index, added to the index's roots (default: re-index the roots the"
+              + " index remembers).")
+  List<Path> roots = List.of();
 
   @Option(names = "--index", paramLabel = "DIR", description = IndexOption.DESCRIPTION)
   Path index;
@@ -92,8 +97,12 @@ final class IndexCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Only report what would change.")
   boolean dryRun;
 
-  @Option(names = "--include-hidden", description = "Also index hidden files and folders.")
-  boolean includeHidden;
+  @Option(
+      names = "--include-hidden",
+      negatable = true,
+      description =
+          "Also index hidden files and folders (default: as the index remembers, else no).")
+  Boolean includeHidden;
 
   @Option(
       names = "--commit-every",
@@ -109,10 +118,11 @@ final class IndexCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-pixels",
-      defaultValue = "100000000",
+      paramLabel = "N",
       description =
-          "Skip images with more pixels (checked before decoding; default ${DEFAULT-VALUE}).")
-  long maxPixels;
+          "Skip images with more pixels (checked before decoding; default: as the index"
+              + " remembers, else 100000000).")
+  Long maxPixels;
 
   @Option(
       names = "--json",
@@ -128,7 +138,11 @@ final class IndexCommand implements Callable<Integer> {
     }
     Quantization quantization = parseQuantization(quantize);
     int decodeThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-    if (decodeThreads < 1 || batch < 1 || commitEvery < 1 || commitSeconds < 1 || maxPixels < 1) {
+    if (decodeThreads < 1
+        || batch < 1
+        || commitEvery < 1
+        || commitSeconds < 1
+        || (maxPixels != null && maxPixels < 1)) {
       throw new UsageException(
           "--threads, --batch, --commit-every, --commit-seconds and --max-pixels must be positive");
     }
@@ -137,15 +151,18 @@ final class IndexCommand implements Callable<Integer> {
     Path indexDir = IndexLocation.resolve(index, env);
     Optional<ModelManifest> recorded = IndexOption.recordedModel(indexDir);
     String modelId = chooseModel(recorded, indexDir);
+    RememberedSettings run =
+        RememberedSettings.resolve(
+            IndexOption.recordedSettings(indexDir), roots, includeHidden, maxPixels, indexDir);
     if (reindex && !dryRun) {
       IndexOption.wipe(indexDir);
     }
     IndexingOptions options =
         new IndexingOptions(
-            roots,
+            run.walk(),
             batch,
             decodeThreads,
-            includeHidden,
+            run.settings().includeHidden(),
             commitEvery,
             Duration.ofSeconds(commitSeconds),
             dryRun,
@@ -166,19 +183,20 @@ final class IndexCommand implements Callable<Integer> {
           IndexConfig.forModel(manifest).withHnsw(hnswM, hnswBeam).withQuantization(quantization);
       IndexingSummary summary;
       try (LuceneVectorStore store = LuceneVectorStore.open(indexDir, config)) {
+        store.remember(run.settings());
         ProgressPrinter progress = new ProgressPrinter(err, Terminal.stderrIsTerminal());
         summary =
             new ImageIndexer(
                     ImageEncoder.of(model),
                     store,
                     options,
-                    new ImageDecoder(maxPixels, true),
+                    new ImageDecoder(run.settings().maxPixels(), true),
                     Set.of(indexDir),
                     progress)
                 .run();
         progress.finish();
       }
-      print(summary, indexDir, model.engineDescription());
+      print(summary, indexDir, model.engineDescription(), run);
     }
     return GlimpseCli.OK;
   }
@@ -220,7 +238,8 @@ final class IndexCommand implements Callable<Integer> {
     };
   }
 
-  private void print(IndexingSummary s, Path indexDir, String encoder) throws IOException {
+  private void print(IndexingSummary s, Path indexDir, String encoder, RememberedSettings run)
+      throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       ObjectMapper mapper = new ObjectMapper();
@@ -249,6 +268,7 @@ final class IndexCommand implements Callable<Integer> {
       root.put("seconds", s.elapsed().toMillis() / 1e3);
       root.put("imagesPerSecond", s.imagesPerSecond());
       root.put("encoder", encoder);
+      root.set("remembered", mapper.valueToTree(run.applied()));
       out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     } else {
       out.printf(
@@ -273,6 +293,9 @@ final class IndexCommand implements Callable<Integer> {
         if (s.skippedFiles().size() > 20) {
           out.println("  ... and " + (s.skippedFiles().size() - 20) + " more (--json lists all)");
         }
+      }
+      if (!run.applied().isEmpty()) {
+        out.println("remembered: " + run.describe());
       }
       out.println("index: " + indexDir);
     }

@@ -1,5 +1,6 @@
 package dev.glimpse.cli;
 
+import dev.glimpse.core.index.IndexSettings;
 import dev.glimpse.core.index.LuceneVectorStore;
 import dev.glimpse.core.index.ModelManifest;
 import java.io.IOException;
@@ -34,6 +35,16 @@ final class IndexOption {
     }
     try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(dir)) {
       return store.manifest();
+    }
+  }
+
+  /** The options an existing index remembers (roots, hidden files, pixel limit), if any. */
+  static Optional<IndexSettings> recordedSettings(Path dir) throws IOException {
+    if (!exists(dir)) {
+      return Optional.empty();
+    }
+    try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(dir)) {
+      return store.settings();
     }
   }
 

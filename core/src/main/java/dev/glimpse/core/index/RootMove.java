@@ -2,8 +2,6 @@ package dev.glimpse.core.index;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
-import java.util.StringJoiner;
 
 /**
  * Re-points one root, and the roots inside it, to another folder: the pure part of {@link
@@ -25,9 +23,11 @@ final class RootMove {
   static Roots apply(Roots roots, Path base, String root, Path to) throws IndexException {
     Map<String, Path> resolved = roots.resolved(base);
     String id =
-        find(roots, resolved, root)
+        roots
+            .find(root, base)
             .orElseThrow(
-                () -> new IndexException("no root " + root + "; the roots are: " + list(roots)));
+                () ->
+                    new IndexException("no root " + root + "; the roots are: " + roots.describe()));
     Path from = resolved.get(id);
     Path target = to.toAbsolutePath().normalize();
     Roots out = roots;
@@ -49,30 +49,5 @@ final class RootMove {
       }
     }
     return out;
-  }
-
-  private static Optional<String> find(Roots roots, Map<String, Path> resolved, String root) {
-    if (roots.recorded().containsKey(root)) {
-      return Optional.of(root);
-    }
-    for (Map.Entry<String, String> e : roots.recorded().entrySet()) {
-      if (e.getValue().equals(root)) {
-        return Optional.of(e.getKey());
-      }
-    }
-    Path folder = Path.of(root).toAbsolutePath().normalize();
-    return resolved.entrySet().stream()
-        .filter(e -> e.getValue().equals(folder))
-        .map(Map.Entry::getKey)
-        .findFirst();
-  }
-
-  private static String list(Roots roots) {
-    if (roots.isEmpty()) {
-      return "none";
-    }
-    StringJoiner joined = new StringJoiner(", ");
-    roots.recorded().forEach((id, path) -> joined.add(id + " (" + path + ")"));
-    return joined.toString();
   }
 }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -79,6 +80,36 @@ public record Roots(Map<String, String> recorded) {
         .filter(e -> e.getValue().equals(f))
         .map(Map.Entry::getKey)
         .findFirst();
+  }
+
+  /**
+   * The root a user names: by id ({@code r1}), by its path as recorded ({@code ..}), or by the
+   * folder it resolves to (relative names taken from the working directory).
+   *
+   * @param root the name
+   * @param base the folder relative roots are resolved against
+   * @return the root's id, or empty if no root goes by that name
+   */
+  public Optional<String> find(String root, Path base) {
+    if (recorded.containsKey(root)) {
+      return Optional.of(root);
+    }
+    for (Map.Entry<String, String> e : recorded.entrySet()) {
+      if (e.getValue().equals(root)) {
+        return Optional.of(e.getKey());
+      }
+    }
+    return idOf(Path.of(root), base);
+  }
+
+  /** The roots as {@code r1 (..), r2 (/mnt/photos)}, or {@code none}, for messages. */
+  public String describe() {
+    if (recorded.isEmpty()) {
+      return "none";
+    }
+    StringJoiner joined = new StringJoiner(", ");
+    recorded.forEach((id, path) -> joined.add(id + " (" + path + ")"));
+    return joined.toString();
   }
 
   /** A copy with one root added or re-pointed. */
