@@ -154,6 +154,7 @@ final class IndexCommand implements Callable<Integer> {
     RememberedSettings run =
         RememberedSettings.resolve(
             IndexOption.recordedSettings(indexDir), roots, includeHidden, maxPixels, indexDir);
+    run.notes().forEach(n -> err.println("glimpse: note: " + n));
     if (reindex && !dryRun) {
       IndexOption.wipe(indexDir);
     }

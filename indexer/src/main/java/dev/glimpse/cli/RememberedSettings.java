@@ -24,8 +24,10 @@ import java.util.Set;
  * @param applied the remembered values this run used because the command line left them out, and
  *     that differ from the defaults: {@code roots} (a list of paths), {@code includeHidden}, {@code
  *     maxPixels}
+ * @param notes things the user should know, e.g. that a remembered root is missing
  */
-record RememberedSettings(IndexSettings settings, List<Path> walk, Map<String, Object> applied) {
+record RememberedSettings(
+    IndexSettings settings, List<Path> walk, Map<String, Object> applied, List<String> notes) {
 
   /**
    * Combines the command line with what the index remembers.
@@ -46,6 +48,7 @@ record RememberedSettings(IndexSettings settings, List<Path> walk, Map<String, O
       Path indexDir)
       throws UsageException {
     Map<String, Object> applied = new LinkedHashMap<>();
+    List<String> notes = new ArrayList<>();
     List<Path> known = remembered.map(IndexSettings::roots).orElse(List.of());
     List<Path> walk;
     Set<Path> roots = new LinkedHashSet<>(known);
@@ -71,6 +74,17 @@ record RememberedSettings(IndexSettings settings, List<Path> walk, Map<String, O
     } else {
       walk = folders.stream().map(p -> p.toAbsolutePath().normalize()).toList();
       roots.addAll(walk);
+      for (Path root : known) {
+        if (!Files.isDirectory(root) && !walk.contains(root)) {
+          notes.add(
+              "the remembered photo folder "
+                  + root
+                  + " does not exist; if its photos moved, glimpse roots move "
+                  + root
+                  + " NEW_FOLDER keeps their entries (indexing the new folder adds it as"
+                  + " another root and leaves the old entries)");
+        }
+      }
     }
     boolean hidden;
     if (includeHidden != null) {
@@ -91,7 +105,7 @@ record RememberedSettings(IndexSettings settings, List<Path> walk, Map<String, O
       }
     }
     return new RememberedSettings(
-        new IndexSettings(List.copyOf(roots), hidden, pixels), walk, applied);
+        new IndexSettings(List.copyOf(roots), hidden, pixels), walk, applied, notes);
   }
 
   /** The applied values as a line for the run summary, e.g. {@code --include-hidden}. */

@@ -87,12 +87,15 @@ final class RootsCommand implements Callable<Integer> {
                         + folder
                         + (Files.isDirectory(folder) ? "" : "  MISSING")
                         + "  "
-                        + images.getOrDefault(id, 0L)
-                        + " images"
+                        + count(images.getOrDefault(id, 0L))
                         + (path.equals(folder.toString()) ? "" : "  (recorded as " + path + ")"));
               });
     }
     out.flush();
+  }
+
+  private static String count(long images) {
+    return images + (images == 1 ? " image" : " images");
   }
 
   /** {@code glimpse roots move OLD NEW}: re-points a root after its photos moved. */

@@ -205,6 +205,12 @@ class RootsCommandTest {
     Cli.Result plain = Cli.run(env(), "index", "--index", index.toString());
     assertEquals(GlimpseCli.USAGE, plain.exitCode(), "a missing remembered root is not walked");
     assertTrue(plain.err().contains("glimpse roots move"), plain.err());
+    Cli.Result elsewhere =
+        Cli.run(env(), "index", moved.toString(), "--index", index.toString(), "--dry-run");
+    assertEquals(0, elsewhere.exitCode(), elsewhere.err());
+    assertTrue(
+        elsewhere.err().contains("glimpse roots move " + photos + " NEW_FOLDER"),
+        "indexing the moved folder as a new root warns: " + elsewhere.err());
 
     Cli.Result move =
         Cli.run(

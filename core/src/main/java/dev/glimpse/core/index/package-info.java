@@ -13,7 +13,9 @@
  *       GPS) without decoding pixels; {@link dev.glimpse.core.index.ContentHash} hashes file
  *       content so identical files share one vector.
  *   <li>Every commit records the {@link dev.glimpse.core.index.ModelManifest} of the model that
- *       produced the vectors and a summary of the indexing run.
+ *       produced the vectors, a summary of the indexing run, the {@link
+ *       dev.glimpse.core.index.Roots} that stored paths are relative to, and the remembered
+ *       indexing options ({@link dev.glimpse.core.index.IndexSettings}).
  * </ul>
  *
  * <p>Durability: writes are durable at {@link dev.glimpse.core.index.VectorStore#commit commit};
