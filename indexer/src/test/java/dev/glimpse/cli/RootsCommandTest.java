@@ -252,6 +252,7 @@ class RootsCommandTest {
 
     Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
     try (LuceneVectorStore running = LuceneVectorStore.open(index, IndexConfig.of(32))) {
+      assertFalse(running.readOnly(), "holds the write lock, as a running glimpse index does");
       Cli.Result locked =
           Cli.run(env(), "roots", "move", "r1", elsewhere.toString(), "--index", dir);
       assertEquals(GlimpseCli.FAILURE, locked.exitCode());

@@ -26,6 +26,7 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SegmentInfos;
@@ -57,6 +58,11 @@ import org.apache.lucene.util.IOUtils;
  *   <li>{@link #openReadOnly(Path)}: for search and the server. Sees the latest commit when opened
  *       and, after {@link #refresh()}, the commits another process made since.
  * </ul>
+ *
+ * <p>Paths are stored relative to the index's {@link Roots}, resolved against a base folder (the
+ * index directory unless {@link #open(Path, Path, IndexConfig)} names another), and translated at
+ * this class's boundary: callers pass and get absolute paths. {@link #moveRoot} re-points a root
+ * without rewriting documents; a read-only store picks the new roots up at its next refresh.
  *
  * <p>Thread-safe: one shared searcher per view, acquired and released around each read.
  */
@@ -491,6 +497,8 @@ public final class LuceneVectorStore implements VectorStore {
       IndexWriterConfig iwc =
           new IndexWriterConfig()
               .setOpenMode(IndexWriterConfig.OpenMode.APPEND)
+              .setMergePolicy(
+                  NoMergePolicy.INSTANCE) // a commit of user data only: touch no segment
               .setCommitOnClose(false);
       IndexWriter writer;
       try {

@@ -56,6 +56,13 @@ class PortableIndexTest {
         store.search(
             axis(DIM, 0), 5, 0, SearchFilter.NONE.withFolder(photos.resolve("2019").toString()));
     assertEquals(List.of(dog.toString()), inTrip.stream().map(h -> h.record().path()).toList());
+    Path outside = photos.resolveSibling("not-a-root");
+    assertTrue(store.filesUnder(outside).isEmpty());
+    assertTrue(
+        store
+            .search(axis(DIM, 0), 5, 0, SearchFilter.NONE.withFolder(outside.toString()))
+            .isEmpty());
+    assertEquals(Optional.empty(), store.getByPath(outside.resolve("cat.jpg").toString()));
   }
 
   @Test
