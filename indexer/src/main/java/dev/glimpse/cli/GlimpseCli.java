@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       SimilarCommand.class,
       ServeCommand.class,
       StatusCommand.class,
+      RootsCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     },

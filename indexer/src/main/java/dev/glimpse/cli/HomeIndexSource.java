@@ -38,7 +38,7 @@ final class HomeIndexSource implements IndexSource {
                         "no glimpse index at "
                             + home.path()
                             + "; create it with: glimpse index PHOTO_FOLDER"));
-    LuceneVectorStore store = LuceneVectorStore.openReadOnly(generation.dir());
+    LuceneVectorStore store = LuceneVectorStore.openReadOnly(generation.dir(), home.path());
     try {
       ClipModel model = IndexOption.loadModel(store, home.path(), options, err, env);
       return new Opened(

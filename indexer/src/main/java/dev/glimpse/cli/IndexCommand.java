@@ -46,8 +46,13 @@ final class IndexCommand implements Callable<Integer> {
 
   @Mixin ModelOptions modelOptions = new ModelOptions();
 
-  @Parameters(arity = "1..*", paramLabel = "DIR", description = "Photo folders to index.")
-  List<Path> roots;
+  @Parameters(
+      arity = "0..*",
+      paramLabel = "DIR",
+      description =
+          "Photo folders to index, added to the index's roots (default: re-index the roots the"
+              + " index remembers).")
+  List<Path> roots = List.of();
 
   @Option(names = "--index", paramLabel = "DIR", description = IndexOption.DESCRIPTION)
   Path index;
@@ -95,8 +100,12 @@ final class IndexCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Only report what would change.")
   boolean dryRun;
 
-  @Option(names = "--include-hidden", description = "Also index hidden files and folders.")
-  boolean includeHidden;
+  @Option(
+      names = "--include-hidden",
+      negatable = true,
+      description =
+          "Also index hidden files and folders (default: as the index remembers, else no).")
+  Boolean includeHidden;
 
   @Option(
       names = "--commit-every",
@@ -112,10 +121,11 @@ final class IndexCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-pixels",
-      defaultValue = "100000000",
+      paramLabel = "N",
       description =
-          "Skip images with more pixels (checked before decoding; default ${DEFAULT-VALUE}).")
-  long maxPixels;
+          "Skip images with more pixels (checked before decoding; default: as the index"
+              + " remembers, else 100000000).")
+  Long maxPixels;
 
   @Option(
       names = "--json",
@@ -131,7 +141,11 @@ final class IndexCommand implements Callable<Integer> {
     }
     Quantization quantization = parseQuantization(quantize);
     int decodeThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-    if (decodeThreads < 1 || batch < 1 || commitEvery < 1 || commitSeconds < 1 || maxPixels < 1) {
+    if (decodeThreads < 1
+        || batch < 1
+        || commitEvery < 1
+        || commitSeconds < 1
+        || (maxPixels != null && maxPixels < 1)) {
       throw new UsageException(
           "--threads, --batch, --commit-every, --commit-seconds and --max-pixels must be positive");
     }
@@ -142,12 +156,16 @@ final class IndexCommand implements Callable<Integer> {
     Optional<IndexHome.Generation> current = home.current();
     Optional<ModelManifest> recorded = IndexOption.recordedModel(indexDir);
     String modelId = chooseModel(recorded, indexDir);
+    RememberedSettings remembered =
+        RememberedSettings.resolve(
+            IndexOption.recordedSettings(indexDir), roots, includeHidden, maxPixels, indexDir);
+    remembered.notes().forEach(n -> err.println("glimpse: note: " + n));
     IndexingOptions options =
         new IndexingOptions(
-            roots,
+            remembered.walk(),
             batch,
             decodeThreads,
-            includeHidden,
+            remembered.settings().includeHidden(),
             commitEvery,
             Duration.ofSeconds(commitSeconds),
             dryRun,
@@ -171,7 +189,8 @@ final class IndexCommand implements Callable<Integer> {
               model.engineDescription());
       IndexConfig config =
           IndexConfig.forModel(manifest).withHnsw(hnswM, hnswBeam).withQuantization(quantization);
-      IndexRun run = new IndexRun(ImageEncoder.of(model), options, maxPixels, indexDir, err);
+      IndexRun run =
+          new IndexRun(ImageEncoder.of(model), options, remembered.settings(), indexDir, err);
       IndexingSummary summary;
       Optional<String> switched = Optional.empty();
       if (reindex && current.isPresent() && !dryRun) {
@@ -201,7 +220,7 @@ final class IndexCommand implements Callable<Integer> {
                             + " to finish it"));
         summary = run.into(home.createIfMissing().dir(), config);
       }
-      print(summary, indexDir, model.engineDescription(), switched);
+      print(summary, indexDir, model.engineDescription(), remembered, switched);
     }
     return GlimpseCli.OK;
   }
@@ -246,7 +265,12 @@ final class IndexCommand implements Callable<Integer> {
     };
   }
 
-  private void print(IndexingSummary s, Path indexDir, String encoder, Optional<String> switched)
+  private void print(
+      IndexingSummary s,
+      Path indexDir,
+      String encoder,
+      RememberedSettings remembered,
+      Optional<String> switched)
       throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -276,6 +300,7 @@ final class IndexCommand implements Callable<Integer> {
       root.put("seconds", s.elapsed().toMillis() / 1e3);
       root.put("imagesPerSecond", s.imagesPerSecond());
       root.put("encoder", encoder);
+      root.set("remembered", mapper.valueToTree(remembered.applied()));
       switched.ifPresent(g -> root.put("switched", g));
       out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     } else {
@@ -301,6 +326,9 @@ final class IndexCommand implements Callable<Integer> {
         if (s.skippedFiles().size() > 20) {
           out.println("  ... and " + (s.skippedFiles().size() - 20) + " more (--json lists all)");
         }
+      }
+      if (!remembered.applied().isEmpty()) {
+        out.println("remembered: " + remembered.describe());
       }
       switched.ifPresent(out::println);
       out.println("index: " + indexDir);

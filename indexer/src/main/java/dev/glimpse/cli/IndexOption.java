@@ -1,6 +1,7 @@
 package dev.glimpse.cli;
 
 import dev.glimpse.core.index.IndexHome;
+import dev.glimpse.core.index.IndexSettings;
 import dev.glimpse.core.index.LuceneVectorStore;
 import dev.glimpse.core.index.ModelManifest;
 import java.io.IOException;
@@ -26,8 +27,19 @@ final class IndexOption {
     if (current.isEmpty()) {
       return Optional.empty();
     }
-    try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(current.get().dir())) {
+    try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(current.get().dir(), dir)) {
       return store.manifest();
+    }
+  }
+
+  /** The options an existing index remembers (roots, hidden files, pixel limit), if any. */
+  static Optional<IndexSettings> recordedSettings(Path dir) throws IOException {
+    Optional<IndexHome.Generation> current = IndexHome.at(dir).current();
+    if (current.isEmpty()) {
+      return Optional.empty();
+    }
+    try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(current.get().dir(), dir)) {
+      return store.settings();
     }
   }
 
@@ -38,7 +50,7 @@ final class IndexOption {
       throw new UsageException(
           "no glimpse index at " + dir + "; create it with: glimpse index PHOTO_FOLDER");
     }
-    return LuceneVectorStore.openReadOnly(current.get().dir());
+    return LuceneVectorStore.openReadOnly(current.get().dir(), dir);
   }
 
   /**

@@ -200,6 +200,44 @@ class ReindexLifecycleTest {
   }
 
   @Test
+  void a_reindex_without_folders_keeps_the_remembered_roots_and_options() throws Exception {
+    Path photos = photos();
+    Path hidden = Files.createDirectories(photos.resolve(".hidden"));
+    Files.copy(
+        Path.of("..", "samples", "photos", "food-pizza.jpg"), hidden.resolve("secret-pizza.jpg"));
+    Path index = tmp.resolve("index");
+    Cli.Result first =
+        Cli.run(
+            env(),
+            "index",
+            photos.toString(),
+            "--index",
+            index.toString(),
+            "--model",
+            modelA(),
+            "--include-hidden");
+    assertEquals(0, first.exitCode(), first.err());
+    assertEquals(PHOTOS + 1, status(index).get("images").asInt());
+    Cli.Result switched =
+        Cli.run(env(), "index", "--index", index.toString(), "--reindex", "--model", modelB());
+    assertEquals(0, switched.exitCode(), switched.err());
+    JsonNode s = status(index);
+    assertEquals(modelB(), s.get("model").asText());
+    assertEquals(PHOTOS + 1, s.get("images").asInt(), "same roots, hidden photos kept");
+    Cli.Result roots = Cli.run(env(), "roots", "--index", index.toString(), "--json");
+    assertEquals(0, roots.exitCode(), roots.err());
+    JsonNode list = JSON.readTree(roots.out()).get("roots");
+    assertEquals(1, list.size(), roots.out());
+    assertEquals(photos.toString(), list.get(0).get("resolved").asText());
+    // the next plain run still includes hidden files: nothing to do
+    Cli.Result again = Cli.run(env(), "index", "--index", index.toString(), "--json");
+    assertEquals(0, again.exitCode(), again.err());
+    JsonNode summary = JSON.readTree(again.out());
+    assertEquals(PHOTOS + 1, summary.get("unchanged").asInt());
+    assertEquals(0, summary.get("removed").asInt());
+  }
+
+  @Test
   void an_index_from_before_generations_is_switched_and_its_files_replaced() throws Exception {
     // An index of the old layout: Lucene's files in the --index folder itself.
     Path index = indexWithModelA();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.glimpse.core.index.ImageRecord;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -133,7 +132,7 @@ class ServeAndSimilarCommandTest {
     assertEquals(pizza.toString(), first.get("path").asText());
     assertEquals(1.0, first.get("score").asDouble(), 1e-3);
 
-    String id = ImageRecord.idFor(pizza.toString());
+    String id = first.get("id").asText();
     Cli.Result byId = Cli.run(env(), "similar", id, "--index", index, "-k", "2", "--json");
     assertEquals(0, byId.exitCode(), byId.err());
     assertEquals(2, JSON.readTree(byId.out()).get("results").size());

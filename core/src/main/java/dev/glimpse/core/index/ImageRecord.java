@@ -11,8 +11,9 @@ import java.util.Objects;
 /**
  * One indexed image file.
  *
- * @param id opaque stable identifier derived from the path ({@link #idFor(String)}); safe to show
- *     in URLs, reveals nothing about the path
+ * @param id opaque stable identifier derived from the path's key in the index ({@link
+ *     #idFor(String)}), so it survives moving the photos with their index; safe to show in URLs,
+ *     reveals nothing about the path. A store assigns it on upsert ({@link VectorStore#upsert})
  * @param path absolute, normalised file path; the unique key of the index
  * @param folder the parent directory of {@code path}
  * @param size file size in bytes
@@ -48,7 +49,8 @@ public record ImageRecord(
   }
 
   /**
-   * Creates a record for a file, deriving the id and folder from its path.
+   * Creates a record for a file, deriving the folder from its path and a provisional id from the
+   * absolute path (the store replaces it with the id of the path's key).
    *
    * @param file the file; made absolute and normalised
    * @param size file size in bytes
@@ -67,17 +69,18 @@ public record ImageRecord(
   }
 
   /**
-   * The id of a path: the first 16 bytes of the SHA-256 of its UTF-8 form, as 32 hex digits. Stable
-   * across runs and machines for the same path string, and not reversible.
+   * The id of a path key: the first 16 bytes of the SHA-256 of its UTF-8 form, as 32 hex digits.
+   * Stable across runs and machines for the same key, and not reversible. A key is root-relative
+   * ({@code r1/2019/cat.jpg}, see {@link IndexSchema#PATH}); in an index of schema 1 it is the
+   * absolute path.
    *
-   * @param absolutePath the absolute, normalised path
+   * @param key the path key
    * @return 32 lower-case hex digits
    */
-  public static String idFor(String absolutePath) {
+  public static String idFor(String key) {
     try {
       byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(absolutePath.getBytes(StandardCharsets.UTF_8));
+          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(Arrays.copyOf(digest, 16));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);

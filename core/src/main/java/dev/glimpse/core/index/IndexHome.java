@@ -79,6 +79,26 @@ public final class IndexHome {
     return new IndexHome(home, CrashPoints.fromSystemProperty());
   }
 
+  /**
+   * The home of an index directory: the folder that holds it when it is a generation ({@code gN}
+   * beside a {@value #POINTER} or {@value #PENDING} file), else the directory itself. Roots stored
+   * relative to the home stay valid whichever generation is current.
+   *
+   * @param dir a Lucene index directory
+   * @return its home, absolute and normalised
+   */
+  public static Path homeOf(Path dir) {
+    Path abs = dir.toAbsolutePath().normalize();
+    Path parent = abs.getParent();
+    if (parent != null
+        && abs.getFileName() != null
+        && GENERATION.matcher(abs.getFileName().toString()).matches()
+        && (Files.exists(parent.resolve(POINTER)) || Files.exists(parent.resolve(PENDING)))) {
+      return parent;
+    }
+    return abs;
+  }
+
   /** The home folder. */
   public Path path() {
     return home;

@@ -3,6 +3,7 @@ package dev.glimpse.core.index;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.apache.lucene.codecs.Codec;
@@ -24,6 +25,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.BytesRef;
@@ -32,27 +34,33 @@ import org.apache.lucene.util.BytesRef;
  * The layout of a Glimpse index: field names, how each field is indexed, the vector similarity and
  * the codec. The only place that spells a field name.
  *
- * <p>One document per image file, keyed by {@link #PATH}. The vector field uses {@link
- * VectorSimilarityFunction#DOT_PRODUCT}, which requires L2-normalised vectors and then equals the
- * cosine; Lucene scores a hit {@code (1 + dot) / 2}, which {@link #cosine(float)} maps back.
+ * <p>One document per image file, keyed by {@link #PATH}. Paths are stored as keys relative to the
+ * index's roots ({@code r1/2019/cat.jpg}, see {@link Roots}); an index written by schema 1 stores
+ * absolute paths instead. The store translates keys to absolute paths and back, so nothing outside
+ * it sees a key. The vector field uses {@link VectorSimilarityFunction#DOT_PRODUCT}, which requires
+ * L2-normalised vectors and then equals the cosine; Lucene scores a hit {@code (1 + dot) / 2},
+ * which {@link #cosine(float)} maps back.
  *
- * <p>{@link #FOLDER_TREE} indexes the file's folder and every ancestor of it, so one term query on
- * a folder matches every image below it.
+ * <p>{@link #FOLDER_TREE} indexes the file's folder key and every ancestor of it up to its root
+ * ({@code r1}, {@code r1/2019}), so one term query on a folder matches every image below it.
  */
 public final class IndexSchema {
   /** The image embedding, a {@link KnnFloatVectorField}. */
   public static final String VECTOR = "vector";
 
-  /** Opaque id derived from the path ({@link ImageRecord#idFor}); stored, indexed. */
+  /** Opaque id derived from the path key ({@link ImageRecord#idFor}); stored, indexed. */
   public static final String ID = "id";
 
-  /** Absolute path, the unique key; stored, indexed, sorted doc values. */
+  /**
+   * The path key, root id and relative path ({@code r1/2019/cat.jpg}; schema 1: the absolute path),
+   * the unique key; stored, indexed, sorted doc values.
+   */
   public static final String PATH = "path";
 
-  /** Parent folder; stored, sorted doc values. */
+  /** Key of the parent folder ({@code r1/2019}); stored, sorted doc values. */
   public static final String FOLDER = "folder";
 
-  /** The parent folder and all its ancestors, one indexed term each; not stored. */
+  /** The parent folder's key and all its ancestors', one indexed term each; not stored. */
   public static final String FOLDER_TREE = "folder_tree";
 
   /** File size in bytes; stored, numeric doc values. */
@@ -150,7 +158,7 @@ public final class IndexSchema {
   /**
    * Builds the document of an image.
    *
-   * @param record the image
+   * @param record the image as stored: its path and folder are keys
    * @param vector its L2-normalised embedding, of this schema's dimension
    * @return the document
    */
@@ -269,22 +277,35 @@ public final class IndexSchema {
     return new TermQuery(new Term(HASH, hash));
   }
 
-  /** Matches every image in a folder or below it. */
-  public Query folderQuery(String folder) {
-    return new TermQuery(new Term(FOLDER_TREE, folder));
+  /**
+   * Matches every image in any of some folders or below them.
+   *
+   * @param folders folder keys ({@link #FOLDER_TREE} terms); none matches nothing
+   */
+  public Query folderQuery(Collection<String> folders) {
+    if (folders.size() == 1) {
+      return new TermQuery(new Term(FOLDER_TREE, folders.iterator().next()));
+    }
+    BooleanQuery.Builder any = new BooleanQuery.Builder();
+    for (String folder : folders) {
+      any.add(new TermQuery(new Term(FOLDER_TREE, folder)), BooleanClause.Occur.SHOULD);
+    }
+    return folders.isEmpty() ? new MatchNoDocsQuery("no root holds the folder") : any.build();
   }
 
   /**
    * The pre-filter of a vector search: folder and date restrictions, empty if there are none.
    *
    * @param filter the restrictions
+   * @param folderKeys the folder keys that {@link SearchFilter#folder()} stands for (see {@link
+   *     #folderQuery}); ignored without a folder restriction
    * @return a query matching the allowed images, or empty to allow all
    */
-  public Optional<Query> filterQuery(SearchFilter filter) {
+  public Optional<Query> filterQuery(SearchFilter filter, Collection<String> folderKeys) {
     BooleanQuery.Builder builder = new BooleanQuery.Builder();
     boolean any = false;
     if (filter.folder().isPresent()) {
-      builder.add(folderQuery(filter.folder().get()), BooleanClause.Occur.FILTER);
+      builder.add(folderQuery(folderKeys), BooleanClause.Occur.FILTER);
       any = true;
     }
     if (filter.takenFrom().isPresent() || filter.takenTo().isPresent()) {
@@ -297,17 +318,24 @@ public final class IndexSchema {
   }
 
   /**
-   * A folder and all its ancestors, root first: {@code /a/b} gives {@code /}, {@code /a}, {@code
-   * /a/b}.
+   * A folder and all its ancestors, root first: {@code r1/a/b} gives {@code r1}, {@code r1/a},
+   * {@code r1/a/b}; a schema-1 absolute {@code /a/b} gives {@code /}, {@code /a}, {@code /a/b}.
    *
-   * @param folder an absolute folder path
+   * @param folder a folder key, or an absolute folder path
    * @return the folders
    */
   static List<String> folderTree(String folder) {
     List<String> out = new ArrayList<>();
-    for (Path p = Path.of(folder); p != null; p = p.getParent()) {
-      out.add(0, p.toString());
+    if (Path.of(folder).isAbsolute()) {
+      for (Path p = Path.of(folder); p != null; p = p.getParent()) {
+        out.add(0, p.toString());
+      }
+      return out;
     }
+    for (int slash = folder.indexOf('/'); slash >= 0; slash = folder.indexOf('/', slash + 1)) {
+      out.add(folder.substring(0, slash));
+    }
+    out.add(folder);
     return out;
   }
 

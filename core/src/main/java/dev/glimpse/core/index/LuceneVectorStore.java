@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +26,7 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SegmentInfos;
@@ -57,6 +59,11 @@ import org.apache.lucene.util.IOUtils;
  *       and, after {@link #refresh()}, the commits another process made since.
  * </ul>
  *
+ * <p>Paths are stored relative to the index's {@link Roots}, resolved against a base folder (the
+ * index directory unless {@link #open(Path, Path, IndexConfig)} names another), and translated at
+ * this class's boundary: callers pass and get absolute paths. {@link #moveRoot} re-points a root
+ * without rewriting documents; a read-only store picks the new roots up at its next refresh.
+ *
  * <p>Thread-safe: one shared searcher per view, acquired and released around each read.
  */
 public final class LuceneVectorStore implements VectorStore {
@@ -85,6 +92,7 @@ public final class LuceneVectorStore implements VectorStore {
   static final int MIN_CANDIDATES = 100;
 
   private final Path dir;
+  private final Path base;
   private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
@@ -94,28 +102,49 @@ public final class LuceneVectorStore implements VectorStore {
   private final ReadWriteLock refreshLock = new ReentrantReadWriteLock();
   private final AtomicBoolean dirty = new AtomicBoolean();
   private final QuantizedSegments quantized = new QuantizedSegments(IndexSchema.VECTOR);
+  private final int schemaVersion;
+  private final Object rootsLock = new Object();
   private volatile Map<String, String> lastRun;
   private volatile long lastSize;
 
+  /** Writable store: the roots and remembered options as of this store's writes. */
+  private volatile PathKeys keys;
+
+  private volatile Optional<IndexSettings> options;
+
+  /** Read-only store: the path keys of the commit the searcher last used sees. */
+  private volatile ReaderKeys readerKeys;
+
   private LuceneVectorStore(
       Path dir,
+      Path base,
       Directory directory,
       IndexWriter writer,
       SearcherManager searchers,
       IndexSchema schema,
       Optional<ModelManifest> model,
-      Map<String, String> lastRun) {
+      Map<String, String> userData,
+      int schemaVersion)
+      throws IndexException {
     this.dir = dir;
+    this.base = base;
     this.directory = directory;
     this.writer = writer;
     this.searchers = searchers;
     this.schema = schema;
     this.model = model;
-    this.lastRun = lastRun;
+    this.lastRun = CommitData.lastRun(userData);
+    this.schemaVersion = schemaVersion;
+    this.keys =
+        new PathKeys(
+            CommitData.roots(userData), base, schemaVersion == CommitData.LEGACY_SCHEMA_VERSION);
+    this.options = CommitData.settings(userData);
   }
 
   /**
-   * Opens an index for writing, creating it if the directory holds none.
+   * Opens an index for writing, creating it if the directory holds none; relative roots are
+   * resolved against the index's home ({@link IndexHome#homeOf}): the folder holding it when it is
+   * a generation of an {@link IndexHome}, else the directory itself.
    *
    * @param dir the index directory, created if missing
    * @param config vector dimension, HNSW parameters, quantisation and model
@@ -125,7 +154,28 @@ public final class LuceneVectorStore implements VectorStore {
    * @throws IOException if the index cannot be opened
    */
   public static LuceneVectorStore open(Path dir, IndexConfig config) throws IOException {
+    return open(dir, IndexHome.homeOf(dir), config);
+  }
+
+  /**
+   * Opens an index for writing, creating it if the directory holds none.
+   *
+   * <p>An index created here stores paths relative to its {@link #roots() roots} (schema 2); one
+   * written by an older Glimpse keeps its absolute paths ({@link #portable()} is false) until it is
+   * rebuilt.
+   *
+   * @param dir the index directory, created if missing
+   * @param base the folder relative roots are recorded against and resolved from: the index
+   *     directory, or the folder that holds it and the other generations of the same index
+   * @param config vector dimension, HNSW parameters, quantisation and model
+   * @return the store; close it
+   * @throws IndexException if another process writes to the index, or the index was built for
+   *     another dimension or model
+   * @throws IOException if the index cannot be opened
+   */
+  public static LuceneVectorStore open(Path dir, Path base, IndexConfig config) throws IOException {
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(base, "base");
     Files.createDirectories(dir);
     Directory directory = FSDirectory.open(dir);
     IndexWriter writer = null;
@@ -145,21 +195,26 @@ public final class LuceneVectorStore implements VectorStore {
                 + " (its write.lock is held); wait for it to finish or stop it",
             e);
       }
+      boolean exists = DirectoryReader.indexExists(directory);
       Map<String, String> userData =
-          DirectoryReader.indexExists(directory)
-              ? SegmentInfos.readLatestCommit(directory).getUserData()
-              : Map.of();
+          exists ? SegmentInfos.readLatestCommit(directory).getUserData() : Map.of();
+      int version = CommitData.schema(userData, exists);
       Optional<ModelManifest> recorded = CommitData.model(userData);
       searchers = new SearcherManager(writer, true, false, null);
       checkCompatible(dir, config, recorded, indexedDimension(searchers));
+      if (version == CommitData.LEGACY_SCHEMA_VERSION && writer.getDocStats().numDocs == 0) {
+        version = CommitData.SCHEMA_VERSION; // nothing stored yet: nothing to keep absolute
+      }
       return new LuceneVectorStore(
           dir,
+          base.toAbsolutePath().normalize(),
           directory,
           writer,
           searchers,
           new IndexSchema(config.dimension()),
           config.model().or(() -> recorded),
-          CommitData.lastRun(userData));
+          userData,
+          version);
     } catch (IOException | RuntimeException e) {
       closeAfterFailure(e, searchers, writer, directory);
       throw e;
@@ -167,7 +222,8 @@ public final class LuceneVectorStore implements VectorStore {
   }
 
   /**
-   * Opens an existing index for reading only.
+   * Opens an existing index for reading only; relative roots are resolved against the index's home
+   * ({@link IndexHome#homeOf}).
    *
    * @param dir the index directory
    * @return the store; close it
@@ -175,6 +231,21 @@ public final class LuceneVectorStore implements VectorStore {
    * @throws IOException if the index cannot be read
    */
   public static LuceneVectorStore openReadOnly(Path dir) throws IOException {
+    return openReadOnly(dir, IndexHome.homeOf(dir));
+  }
+
+  /**
+   * Opens an existing index for reading only.
+   *
+   * @param dir the index directory
+   * @param base the folder relative roots are resolved against (see {@link #open(Path, Path,
+   *     IndexConfig)})
+   * @return the store; close it
+   * @throws IndexException if there is no index in {@code dir}
+   * @throws IOException if the index cannot be read
+   */
+  public static LuceneVectorStore openReadOnly(Path dir, Path base) throws IOException {
+    Objects.requireNonNull(base, "base");
     if (!Files.isDirectory(dir)) {
       throw new IndexException("no glimpse index at " + dir + ": the directory does not exist");
     }
@@ -187,6 +258,7 @@ public final class LuceneVectorStore implements VectorStore {
       }
       searchers = new SearcherManager(directory, null);
       Map<String, String> userData = commitUserData(searchers);
+      int version = CommitData.schema(userData, true);
       Optional<ModelManifest> recorded = CommitData.model(userData);
       OptionalInt indexed = indexedDimension(searchers);
       int dimension =
@@ -199,7 +271,15 @@ public final class LuceneVectorStore implements VectorStore {
                           new IndexException(
                               "the index at " + dir + " holds no images and records no model"));
       return new LuceneVectorStore(
-          dir, directory, null, searchers, new IndexSchema(dimension), Optional.empty(), Map.of());
+          dir,
+          base.toAbsolutePath().normalize(),
+          directory,
+          null,
+          searchers,
+          new IndexSchema(dimension),
+          Optional.empty(),
+          userData,
+          version);
     } catch (IOException | RuntimeException e) {
       closeAfterFailure(e, searchers, null, directory);
       throw e;
@@ -277,20 +357,194 @@ public final class LuceneVectorStore implements VectorStore {
     return dir;
   }
 
+  /** The folder relative roots are resolved against. */
+  public Path base() {
+    return base;
+  }
+
   /** Whether this store was opened with {@link #openReadOnly(Path)}. */
   public boolean readOnly() {
     return writer == null;
   }
 
+  /**
+   * Whether the index stores paths relative to its roots (schema 2), so that it survives moving the
+   * photos, or absolute paths (an index written by an older Glimpse; rebuild it to make it
+   * portable).
+   */
+  public boolean portable() throws IOException {
+    return !currentKeys().legacy();
+  }
+
+  /**
+   * The roots the index records. For an index that is not {@link #portable()} these are only the
+   * remembered photo folders; its documents do not depend on them.
+   */
+  public Roots roots() throws IOException {
+    return currentKeys().roots();
+  }
+
+  /**
+   * Registers a photo folder as a root, so that files below it are stored relative to it. A folder
+   * inside an existing root is not registered again: that root's id is returned. Recorded at the
+   * next commit.
+   *
+   * @param folder the photo folder
+   * @return the id of the root that holds the folder
+   * @throws IllegalStateException if the store is read-only
+   */
+  public String addRoot(Path folder) {
+    requireWritable();
+    Path f = folder.toAbsolutePath().normalize();
+    synchronized (rootsLock) {
+      PathKeys current = keys;
+      Optional<String> owner = current.owner(f);
+      if (owner.isPresent()) {
+        return owner.get();
+      }
+      Roots roots = current.roots();
+      String id = roots.nextId();
+      String recorded = current.legacy() ? f.toString() : Roots.record(f, base);
+      keys = new PathKeys(roots.with(id, recorded), base, current.legacy());
+      return id;
+    }
+  }
+
+  /**
+   * The options the index remembers: its roots (resolved) with the recorded indexing options, or
+   * empty if it records neither. For a writable store, as {@link #remember} last set them.
+   */
+  public Optional<IndexSettings> settings() throws IOException {
+    PathKeys k;
+    Optional<IndexSettings> recorded;
+    if (writer != null) {
+      k = keys;
+      recorded = options;
+    } else {
+      try (SearcherLease lease = SearcherLease.acquire(searchers)) {
+        k = keys(lease.searcher());
+        recorded = CommitData.settings(userData(lease.searcher()));
+      }
+    }
+    List<Path> roots = List.copyOf(k.roots().resolved(k.base()).values());
+    if (recorded.isEmpty() && roots.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(recorded.orElse(IndexSettings.defaults(List.of())).withRoots(roots));
+  }
+
+  /**
+   * Remembers the options of an indexing run: registers each of its roots ({@link #addRoot}) and
+   * records its other options, at the next commit.
+   *
+   * @param settings the options
+   * @throws IllegalStateException if the store is read-only
+   */
+  public void remember(IndexSettings settings) {
+    requireWritable();
+    for (Path root : settings.roots()) {
+      addRoot(root);
+    }
+    options = Optional.of(settings.withRoots(List.of()));
+  }
+
+  /**
+   * The number of images stored under each root, by root id. Images in a root nested inside another
+   * are counted for the inner one. For an index that is not {@link #portable()}, the images below
+   * each remembered folder.
+   */
+  public Map<String, Long> imagesPerRoot() throws IOException {
+    refreshIfDirty();
+    try (SearcherLease lease = SearcherLease.acquire(searchers)) {
+      IndexSearcher searcher = lease.searcher();
+      PathKeys k = keys(searcher);
+      Map<String, Long> counts = new LinkedHashMap<>();
+      for (Map.Entry<String, Path> root : k.roots().resolved(k.base()).entrySet()) {
+        List<String> terms =
+            k.legacy() ? List.of(root.getValue().toString()) : List.of(root.getKey());
+        counts.put(root.getKey(), (long) searcher.count(schema.folderQuery(terms)));
+      }
+      return counts;
+    }
+  }
+
+  /**
+   * Re-points a root of a portable index to another folder, changing only the commit data: no
+   * document is rewritten. Roots inside the old folder move along with it. Takes the index's write
+   * lock for the moment of the commit.
+   *
+   * @param dir the index directory
+   * @param base the folder relative roots are resolved against (see {@link #open(Path, Path,
+   *     IndexConfig)})
+   * @param root the root: its id, its path as recorded, or the folder it resolves to
+   * @param to the new folder; must exist
+   * @return the roots after the move
+   * @throws IndexException if another process writes to the index, there is no such root, the new
+   *     folder does not exist or overlaps another root, or the index is not portable
+   * @throws IOException if the index cannot be read or written
+   */
+  public static Roots moveRoot(Path dir, Path base, String root, Path to) throws IOException {
+    Path newFolder = to.toAbsolutePath().normalize();
+    if (!Files.isDirectory(newFolder)) {
+      throw new IndexException(
+          "cannot move a root to " + newFolder + ": it does not exist or is not a folder");
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IndexException("no glimpse index at " + dir + ": the directory does not exist");
+    }
+    try (Directory directory = FSDirectory.open(dir)) {
+      if (!DirectoryReader.indexExists(directory)) {
+        throw new IndexException("no glimpse index at " + dir);
+      }
+      IndexWriterConfig iwc =
+          new IndexWriterConfig()
+              .setOpenMode(IndexWriterConfig.OpenMode.APPEND)
+              .setMergePolicy(
+                  NoMergePolicy.INSTANCE) // a commit of user data only: touch no segment
+              .setCommitOnClose(false);
+      IndexWriter writer;
+      try {
+        writer = new IndexWriter(directory, iwc);
+      } catch (LockObtainFailedException e) {
+        throw new IndexException(
+            "another glimpse run is writing to "
+                + dir
+                + " (its write.lock is held); wait for it to finish, then move the root",
+            e);
+      }
+      try (writer) {
+        Map<String, String> userData =
+            new HashMap<>(SegmentInfos.readLatestCommit(directory).getUserData());
+        if (CommitData.schema(userData, true) == CommitData.LEGACY_SCHEMA_VERSION) {
+          throw new IndexException(
+              "the index at "
+                  + dir
+                  + " stores absolute paths (it was written by an older glimpse), so its roots"
+                  + " cannot be moved; rebuild it with glimpse index --reindex");
+        }
+        Roots moved = RootMove.apply(CommitData.roots(userData), base, root, newFolder);
+        if (moved.isEmpty()) {
+          userData.remove(CommitData.ROOTS_KEY);
+        } else {
+          userData.put(CommitData.ROOTS_KEY, CommitData.encodeRoots(moved));
+        }
+        writer.setLiveCommitData(userData.entrySet());
+        writer.commit();
+        return moved;
+      }
+    }
+  }
+
   @Override
   public Optional<ImageRecord> getByPath(String path) throws IOException {
     if (writer != null) {
-      Optional<ImageRecord> written = pending.byPath(path);
+      Optional<ImageRecord> written = pending.byPath(normalise(path));
       if (written != null) {
         return written;
       }
     }
-    return findFirst(new TermQuery(schema.pathTerm(path)), (s, doc) -> record(s, doc));
+    return findFirst(
+        k -> k.key(path).map(key -> new TermQuery(schema.pathTerm(key))), this::record);
   }
 
   @Override
@@ -302,7 +556,7 @@ public final class LuceneVectorStore implements VectorStore {
         return written;
       }
     }
-    return findFirst(schema.idQuery(id), (s, doc) -> record(s, doc));
+    return findFirst(k -> Optional.of(schema.idQuery(id)), this::record);
   }
 
   @Override
@@ -313,7 +567,8 @@ public final class LuceneVectorStore implements VectorStore {
         return Optional.of(written.clone());
       }
     }
-    return findFirst(schema.hashQuery(hash), LuceneVectorStore::vectorOf).flatMap(v -> v);
+    return findFirst(k -> Optional.of(schema.hashQuery(hash)), (s, k, doc) -> vectorOf(s, doc))
+        .flatMap(v -> v);
   }
 
   @Override
@@ -326,17 +581,37 @@ public final class LuceneVectorStore implements VectorStore {
         return written.isPresent() && v != null ? Optional.of(v.clone()) : Optional.empty();
       }
     }
-    return findFirst(schema.idQuery(id), LuceneVectorStore::vectorOf).flatMap(v -> v);
+    return findFirst(k -> Optional.of(schema.idQuery(id)), (s, k, doc) -> vectorOf(s, doc))
+        .flatMap(v -> v);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A file under no root registers its folder as a new root ({@link #addRoot}). The id of the
+   * record given is replaced by the id of the stored key, which stays the same when the photos
+   * move: read the record back for it.
+   */
   @Override
   public void upsert(ImageRecord record, float[] vector) throws IOException {
     requireWritable();
-    var doc = schema.document(record, vector);
+    String path = normalise(record.path());
+    String key = keyForWrite(path);
+    ImageRecord stored = keys.toStored(record, key);
+    var doc = schema.document(stored, vector);
+    ImageRecord visible =
+        new ImageRecord(
+            stored.id(),
+            path,
+            record.folder(),
+            record.size(),
+            record.mtime(),
+            record.hash(),
+            record.metadata());
     refreshLock.readLock().lock();
     try {
-      writer.updateDocument(schema.pathTerm(record.path()), doc);
-      pending.upsert(record, vector);
+      writer.updateDocument(schema.pathTerm(key), doc);
+      pending.upsert(visible, vector);
       dirty.set(true);
     } finally {
       refreshLock.readLock().unlock();
@@ -346,10 +621,15 @@ public final class LuceneVectorStore implements VectorStore {
   @Override
   public void delete(String path) throws IOException {
     requireWritable();
+    String absolute = normalise(path);
+    Optional<String> key = keys.key(absolute);
+    if (key.isEmpty()) {
+      return; // under no root: not indexed
+    }
     refreshLock.readLock().lock();
     try {
-      writer.deleteDocuments(schema.pathTerm(path));
-      pending.delete(path);
+      writer.deleteDocuments(schema.pathTerm(key.get()));
+      pending.delete(absolute, ImageRecord.idFor(key.get()));
       dirty.set(true);
     } finally {
       refreshLock.readLock().unlock();
@@ -362,7 +642,15 @@ public final class LuceneVectorStore implements VectorStore {
     String folder = root.toAbsolutePath().normalize().toString();
     try (SearcherLease lease = SearcherLease.acquire(searchers)) {
       IndexSearcher searcher = lease.searcher();
-      return searcher.search(schema.folderQuery(folder), new FileStateCollectorManager());
+      PathKeys k = keys(searcher);
+      Map<String, FileState> byKey =
+          searcher.search(
+              schema.folderQuery(k.folderTerms(folder)), new FileStateCollectorManager());
+      Map<String, FileState> out = new HashMap<>();
+      for (Map.Entry<String, FileState> e : byKey.entrySet()) {
+        out.put(k.absolute(e.getKey()), e.getValue());
+      }
+      return out;
     }
   }
 
@@ -416,9 +704,11 @@ public final class LuceneVectorStore implements VectorStore {
     // indexes and keeps recall high on large ones.
     int candidates =
         Math.max(window, minCandidates == AUTO_STRATEGY ? MIN_CANDIDATES : minCandidates);
-    Optional<Query> filterQuery = schema.filterQuery(filter);
     try (SearcherLease lease = SearcherLease.acquire(searchers)) {
       IndexSearcher searcher = lease.searcher();
+      PathKeys pathKeys = keys(searcher);
+      Optional<Query> filterQuery =
+          schema.filterQuery(filter, filter.folder().map(pathKeys::folderTerms).orElse(List.of()));
       TopDocs top;
       if (minCandidates == FLOAT_EXACT_STRATEGY) {
         top = ExactVectorSearch.search(searcher, IndexSchema.VECTOR, query, window, filterQuery);
@@ -447,7 +737,7 @@ public final class LuceneVectorStore implements VectorStore {
         if (filter.minScore().isPresent() && score < filter.minScore().get()) {
           break;
         }
-        hits.add(new SearchHit(record(searcher, sd.doc), score));
+        hits.add(new SearchHit(record(searcher, pathKeys, sd.doc), score));
       }
       return hits;
     }
@@ -513,7 +803,8 @@ public final class LuceneVectorStore implements VectorStore {
   public void commit(Map<String, String> runSummary) throws IOException {
     requireWritable();
     Map<String, String> summary = runSummary.isEmpty() ? lastRun : Map.copyOf(runSummary);
-    writer.setLiveCommitData(CommitData.encode(model, summary).entrySet());
+    writer.setLiveCommitData(
+        CommitData.encode(schemaVersion, model, summary, keys.roots(), options).entrySet());
     writer.commit();
     lastRun = summary;
     refreshWrites();
@@ -619,9 +910,61 @@ public final class LuceneVectorStore implements VectorStore {
     return total;
   }
 
-  private ImageRecord record(IndexSearcher searcher, int doc) throws IOException {
-    return schema.record(searcher.storedFields().document(doc));
+  private ImageRecord record(IndexSearcher searcher, PathKeys k, int doc) throws IOException {
+    return k.toAbsolute(schema.record(searcher.storedFields().document(doc)));
   }
+
+  /** The path keys that go with a searcher's view. */
+  private PathKeys keys(IndexSearcher searcher) throws IOException {
+    if (writer != null) {
+      return keys;
+    }
+    IndexReader reader = searcher.getIndexReader();
+    ReaderKeys cached = readerKeys;
+    if (cached != null && cached.reader() == reader) {
+      return cached.keys();
+    }
+    Map<String, String> userData = userData(searcher);
+    PathKeys fresh =
+        new PathKeys(
+            CommitData.roots(userData),
+            base,
+            CommitData.schema(userData, true) == CommitData.LEGACY_SCHEMA_VERSION);
+    readerKeys = new ReaderKeys(reader, fresh);
+    return fresh;
+  }
+
+  private PathKeys currentKeys() throws IOException {
+    if (writer != null) {
+      return keys;
+    }
+    try (SearcherLease lease = SearcherLease.acquire(searchers)) {
+      return keys(lease.searcher());
+    }
+  }
+
+  private static Map<String, String> userData(IndexSearcher searcher) throws IOException {
+    return ((DirectoryReader) searcher.getIndexReader()).getIndexCommit().getUserData();
+  }
+
+  /** The key of a path to write, registering its folder as a root if no root holds it. */
+  private String keyForWrite(String path) {
+    Optional<String> key = keys.key(path);
+    if (key.isPresent()) {
+      return key.get();
+    }
+    Path parent = Path.of(path).getParent();
+    addRoot(parent == null ? Path.of(path) : parent);
+    return keys.key(path)
+        .orElseThrow(() -> new IllegalStateException("no root holds " + path + " after adding"));
+  }
+
+  private static String normalise(String path) {
+    return Path.of(path).toAbsolutePath().normalize().toString();
+  }
+
+  /** The path keys of one reader's commit, cached while the searcher stays on that reader. */
+  private record ReaderKeys(IndexReader reader, PathKeys keys) {}
 
   private static Optional<float[]> vectorOf(IndexSearcher searcher, int doc) throws IOException {
     List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
@@ -638,20 +981,27 @@ public final class LuceneVectorStore implements VectorStore {
     return Optional.of(values.vectorValue(it.index()).clone());
   }
 
-  private <T> Optional<T> findFirst(Query query, DocReader<T> reader) throws IOException {
+  private <T> Optional<T> findFirst(
+      java.util.function.Function<PathKeys, Optional<Query>> query, DocReader<T> reader)
+      throws IOException {
     try (SearcherLease lease = SearcherLease.acquire(searchers)) {
       IndexSearcher searcher = lease.searcher();
-      TopDocs top = searcher.search(query, 1);
+      PathKeys k = keys(searcher);
+      Optional<Query> q = query.apply(k);
+      if (q.isEmpty()) {
+        return Optional.empty();
+      }
+      TopDocs top = searcher.search(q.get(), 1);
       if (top.scoreDocs.length == 0) {
         return Optional.empty();
       }
-      return Optional.of(reader.read(searcher, top.scoreDocs[0].doc));
+      return Optional.of(reader.read(searcher, k, top.scoreDocs[0].doc));
     }
   }
 
   @FunctionalInterface
   private interface DocReader<T> {
-    T read(IndexSearcher searcher, int doc) throws IOException;
+    T read(IndexSearcher searcher, PathKeys keys, int doc) throws IOException;
   }
 
   /** Reads path, size, mtime and hash of every matching document from doc values. */

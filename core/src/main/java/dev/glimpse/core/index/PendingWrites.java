@@ -25,9 +25,9 @@ final class PendingWrites {
     vectorByHash.put(record.hash(), copy);
   }
 
-  void delete(String path) {
+  void delete(String path, String id) {
     byPath.put(path, Optional.empty());
-    pathById.put(ImageRecord.idFor(path), path);
+    pathById.put(id, path);
     vectorByPath.remove(path);
   }
 

@@ -18,6 +18,11 @@ import java.util.Optional;
  * seconds) so that an interrupted run resumes where it left off. Reads of a writable store see its
  * own uncommitted writes.
  *
+ * <p><b>Paths.</b> Callers pass and get absolute, normalised paths. A store may keep them in
+ * another form: {@link LuceneVectorStore} stores them relative to the index's roots so that the
+ * index survives moving the photos, and derives each image's id from that relative form, so the id
+ * of a record given to {@link #upsert} is replaced by the store's.
+ *
  * <p>Vectors are L2-normalised, of the store's dimension; scores are cosine similarities.
  * Implementations are thread-safe.
  */
@@ -60,7 +65,8 @@ public interface VectorStore extends AutoCloseable {
   Optional<float[]> vector(String id) throws IOException;
 
   /**
-   * Adds an image, replacing any image with the same path.
+   * Adds an image, replacing any image with the same path. The store assigns the id ({@link
+   * ImageRecord#id()} of {@code record} is not kept): read the record back for it.
    *
    * @param record the image
    * @param vector its L2-normalised embedding

@@ -14,7 +14,12 @@
  *       content so identical files share one vector.
  *   <li>Every commit records the {@link dev.glimpse.core.index.ModelManifest} of the model that
  *       produced the vectors, pinned to a hub commit or to a local folder's {@link
- *       dev.glimpse.core.index.WeightsFingerprint}, and a summary of the indexing run.
+ *       dev.glimpse.core.index.WeightsFingerprint}, a summary of the indexing run, the {@link
+ *       dev.glimpse.core.index.Roots} that stored paths are relative to, and the remembered
+ *       indexing options ({@link dev.glimpse.core.index.IndexSettings}).
+ *   <li>{@link dev.glimpse.core.index.IndexHome} holds an index's generations: complete indexes
+ *       built with one model each, and the pointer to the current one that a model switch replaces
+ *       atomically.
  * </ul>
  *
  * <p>Durability: writes are durable at {@link dev.glimpse.core.index.VectorStore#commit commit};

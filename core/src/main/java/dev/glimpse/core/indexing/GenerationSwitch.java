@@ -6,6 +6,7 @@ import dev.glimpse.core.index.IndexHome;
 import dev.glimpse.core.index.LuceneVectorStore;
 import dev.glimpse.core.index.VectorStore;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -89,8 +90,9 @@ public final class GenerationSwitch {
       boolean resumed = home.pending().map(p -> p.modelId().equals(modelId)).orElse(false);
       IndexHome.PendingSwitch pending = home.beginSwitch(lock, modelId);
       IndexingSummary summary;
-      try (LuceneVectorStore previous = openForMetadata(current);
-          LuceneVectorStore target = LuceneVectorStore.open(pending.generation().dir(), config)) {
+      try (LuceneVectorStore previous = openForMetadata(current, home.path());
+          LuceneVectorStore target =
+              LuceneVectorStore.open(pending.generation().dir(), home.path(), config)) {
         summary = run.run(target, Optional.ofNullable(previous), reporter(pending));
       }
       long done =
@@ -102,10 +104,10 @@ public final class GenerationSwitch {
   }
 
   /** The current generation, read-only; null when it holds nothing to read. */
-  private static LuceneVectorStore openForMetadata(IndexHome.Generation current)
+  private static LuceneVectorStore openForMetadata(IndexHome.Generation current, Path base)
       throws IOException {
     try {
-      return LuceneVectorStore.openReadOnly(current.dir());
+      return LuceneVectorStore.openReadOnly(current.dir(), base);
     } catch (IndexException e) {
       return null; // an empty index records nothing worth reusing
     }

@@ -169,7 +169,7 @@ class IndexSearchTest {
       }
       assertEquals(
           Optional.of(vectors[57].length),
-          store.vector(ImageRecord.idFor("/p/57.jpg")).map(v -> v.length));
+          store.vector(store.getByPath("/p/57.jpg").orElseThrow().id()).map(v -> v.length));
     }
   }
 

@@ -27,13 +27,15 @@ class IndexStoreTest {
         record("/photos/2019/cat.jpg", "abc", Optional.of(Instant.parse("2019-05-01T10:00:00Z")));
     try (LuceneVectorStore store = LuceneVectorStore.open(dir, IndexConfig.of(DIM))) {
       store.upsert(cat, axis(DIM, 0));
-      assertEquals(Optional.of(cat), store.getByPath("/photos/2019/cat.jpg"));
-      assertEquals(Optional.of(cat), store.getById(cat.id()));
+      // The store derives the id from the path's key under its root (/photos/2019 is r1).
+      ImageRecord stored = withId(cat, ImageRecord.idFor("r1/cat.jpg"));
+      assertEquals(Optional.of(stored), store.getByPath("/photos/2019/cat.jpg"));
+      assertEquals(Optional.of(stored), store.getById(stored.id()));
       store.commit(Map.of());
-      assertEquals(Optional.of(cat), store.getByPath("/photos/2019/cat.jpg"));
-      assertEquals(Optional.of(cat), store.getById(cat.id()));
+      assertEquals(Optional.of(stored), store.getByPath("/photos/2019/cat.jpg"));
+      assertEquals(Optional.of(stored), store.getById(stored.id()));
       assertEquals(Optional.empty(), store.getByPath("/photos/2019/dog.jpg"));
-      assertEquals(Optional.empty(), store.getById(ImageRecord.idFor("/photos/2019/dog.jpg")));
+      assertEquals(Optional.empty(), store.getById(ImageRecord.idFor("r1/dog.jpg")));
     }
   }
 
@@ -47,7 +49,7 @@ class IndexStoreTest {
     }
     try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(dir)) {
       ImageRecord read = store.getByPath("/photos/cat.jpg").orElseThrow();
-      assertEquals(cat, read);
+      assertEquals(withId(cat, ImageRecord.idFor("r1/cat.jpg")), read);
       assertEquals("/photos", read.folder());
       assertEquals(32, read.id().length());
       assertEquals(new GeoPoint(48.8578, 2.297), read.metadata().gps().orElseThrow());
@@ -64,7 +66,8 @@ class IndexStoreTest {
       store.commit(Map.of());
       assertEquals(1, store.stats().images());
       assertEquals("h2", store.getByPath("/p/a.jpg").orElseThrow().hash());
-      assertArrayEquals(axis(DIM, 1), store.vector(ImageRecord.idFor("/p/a.jpg")).orElseThrow());
+      String id = store.getByPath("/p/a.jpg").orElseThrow().id();
+      assertArrayEquals(axis(DIM, 1), store.vector(id).orElseThrow());
     }
   }
 
@@ -74,10 +77,11 @@ class IndexStoreTest {
       store.upsert(record("/p/a.jpg"), axis(DIM, 0));
       store.upsert(record("/p/b.jpg"), axis(DIM, 1));
       store.commit(Map.of());
+      String id = store.getByPath("/p/a.jpg").orElseThrow().id();
       store.delete("/p/a.jpg");
       assertEquals(Optional.empty(), store.getByPath("/p/a.jpg"));
-      assertEquals(Optional.empty(), store.vector(ImageRecord.idFor("/p/a.jpg")));
-      assertEquals(Optional.empty(), store.getById(ImageRecord.idFor("/p/a.jpg")));
+      assertEquals(Optional.empty(), store.vector(id));
+      assertEquals(Optional.empty(), store.getById(id));
       store.commit(Map.of());
       assertEquals(Optional.empty(), store.getByPath("/p/a.jpg"));
       assertEquals(1, store.stats().images());
@@ -165,5 +169,9 @@ class IndexStoreTest {
       notUnit[0] = 2f;
       assertThrows(IllegalArgumentException.class, () -> store.upsert(record("/p/a.jpg"), notUnit));
     }
+  }
+
+  private static ImageRecord withId(ImageRecord r, String id) {
+    return new ImageRecord(id, r.path(), r.folder(), r.size(), r.mtime(), r.hash(), r.metadata());
   }
 }

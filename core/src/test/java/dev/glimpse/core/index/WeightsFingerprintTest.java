@@ -134,7 +134,15 @@ class WeightsFingerprintTest {
     ModelManifest manifest =
         new ModelManifest(
             "/models/m", Optional.of(fp.digest()), 8, "clip(224)", "fp32", fp.files());
-    ModelManifest back = CommitData.model(CommitData.encode(Optional.of(manifest), Map.of())).get();
+    ModelManifest back =
+        CommitData.model(
+                CommitData.encode(
+                    CommitData.SCHEMA_VERSION,
+                    Optional.of(manifest),
+                    Map.of(),
+                    Roots.NONE,
+                    Optional.empty()))
+            .get();
     assertEquals(manifest, back);
     assertEquals(Optional.of(fp), back.fingerprint());
     assertEquals(Optional.empty(), back.commit());
