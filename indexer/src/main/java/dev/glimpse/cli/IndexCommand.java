@@ -8,12 +8,16 @@ import dev.glimpse.core.index.IndexConfig;
 import dev.glimpse.core.index.LuceneVectorStore;
 import dev.glimpse.core.index.ModelManifest;
 import dev.glimpse.core.index.Quantization;
+import dev.glimpse.core.indexing.FolderWatcher;
 import dev.glimpse.core.indexing.ImageEncoder;
 import dev.glimpse.core.indexing.ImageIndexer;
 import dev.glimpse.core.indexing.IndexingOptions;
 import dev.glimpse.core.indexing.IndexingSummary;
 import dev.glimpse.core.indexing.SkipReason;
 import dev.glimpse.core.indexing.SkippedFile;
+import dev.glimpse.core.indexing.WatchConfig;
+import dev.glimpse.core.indexing.WatchListener;
+import dev.glimpse.core.indexing.WritableIndex;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -26,6 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +46,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Index photo folders (recursively). Re-runs only encode new and changed photos, reuse the",
       "vectors of moved or copied ones, and drop photos whose files are gone. Safe to interrupt:",
-      "work is committed every --commit-every images and --commit-seconds seconds."
+      "work is committed every --commit-every images and --commit-seconds seconds.",
+      "With --watch, keeps watching the folders afterwards and indexes changes as they happen",
+      "(until SIGTERM or Ctrl-C)."
     })
 final class IndexCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -115,6 +123,15 @@ final class IndexCommand implements Callable<Integer> {
   long maxPixels;
 
   @Option(
+      names = "--watch",
+      description =
+          "After the run, keep watching the folders and index new, changed, moved and deleted"
+              + " photos as they happen, until SIGTERM or Ctrl-C.")
+  boolean watch;
+
+  @Mixin WatchOptions watchOptions = new WatchOptions();
+
+  @Option(
       names = "--json",
       description = "Print the summary as JSON (every skipped file included).")
   boolean json;
@@ -126,6 +143,10 @@ final class IndexCommand implements Callable<Integer> {
         throw new UsageException("folder " + r + " does not exist or is not a folder");
       }
     }
+    if (watch && dryRun) {
+      throw new UsageException("--watch and --dry-run cannot be combined");
+    }
+    WatchConfig watchConfig = watch ? watchOptions.config() : null;
     Quantization quantization = parseQuantization(quantize);
     int decodeThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     if (decodeThreads < 1 || batch < 1 || commitEvery < 1 || commitSeconds < 1 || maxPixels < 1) {
@@ -179,8 +200,55 @@ final class IndexCommand implements Callable<Integer> {
         progress.finish();
       }
       print(summary, indexDir, model.engineDescription());
+      if (watch) {
+        watch(
+            new FolderWatcher(
+                WritableIndex.at(indexDir, config),
+                ImageEncoder.of(model),
+                options,
+                new ImageDecoder(maxPixels, true),
+                Set.of(indexDir),
+                watchConfig,
+                WatchListener.NONE));
+      }
+    } finally {
+      closed.countDown();
     }
     return GlimpseCli.OK;
+  }
+
+  private final CountDownLatch closed = new CountDownLatch(1);
+
+  /**
+   * Runs the watcher until SIGTERM or Ctrl-C (a shutdown hook closes it, then waits, bounded, for
+   * the model to be closed) or until this thread is interrupted.
+   */
+  private void watch(FolderWatcher watcher) throws IOException {
+    Thread hook =
+        new Thread(
+            () -> {
+              watcher.close();
+              try {
+                closed.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "glimpse-watch-shutdown");
+    try (watcher) {
+      watcher.start();
+      Runtime.getRuntime().addShutdownHook(hook);
+      PrintWriter status = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+      status.println("watching " + roots.size() + " folder(s) for changes (Ctrl-C to stop)");
+      status.flush();
+      try {
+        watcher.await();
+      } catch (InterruptedException e) {
+        // Stopped in-process (tests, embedding): the watcher closes on the way out.
+        Runtime.getRuntime().removeShutdownHook(hook);
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private String chooseModel(Optional<ModelManifest> recorded, Path indexDir)

@@ -4,14 +4,25 @@ import dev.glimpse.api.ApiConfig;
 import dev.glimpse.api.SearchApp;
 import dev.glimpse.api.SearchService;
 import dev.glimpse.core.clip.ClipModel;
+import dev.glimpse.core.image.ImageDecoder;
+import dev.glimpse.core.index.IndexConfig;
 import dev.glimpse.core.index.LuceneVectorStore;
+import dev.glimpse.core.index.ModelManifest;
+import dev.glimpse.core.indexing.FolderWatcher;
+import dev.glimpse.core.indexing.ImageEncoder;
+import dev.glimpse.core.indexing.IndexingOptions;
+import dev.glimpse.core.indexing.WatchListener;
+import dev.glimpse.core.indexing.WritableIndex;
 import io.javalin.Javalin;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -30,7 +41,8 @@ import picocli.CommandLine.Spec;
       "Serve the search API (/api) and the web UI (/) over an index.",
       "Binds to 127.0.0.1 by default; any other address needs an API key (--api-key-file or"
           + " GLIMPSE_API_KEY), sent by clients as 'Authorization: Bearer KEY'.",
-      "New commits of a 'glimpse index' running beside it show up within a second or two."
+      "New commits of a 'glimpse index' running beside it show up within a second or two.",
+      "With --watch DIR..., it also watches those photo folders and indexes their changes."
     })
 final class ServeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -64,11 +76,28 @@ final class ServeCommand implements Callable<Integer> {
       description = "Thumbnail cache folder (default: $XDG_CACHE_HOME/glimpse/thumbnails).")
   Path cacheDir;
 
+  @Option(
+      names = "--watch",
+      arity = "1..*",
+      paramLabel = "DIR",
+      description =
+          "Also watch these photo folders and index new, changed, moved and deleted photos into"
+              + " the index as they happen, with the server's model.")
+  List<Path> watch;
+
+  @picocli.CommandLine.Mixin WatchOptions watchOptions = new WatchOptions();
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) {
       throw new UsageException("--port must be between 0 and 65535, got " + port);
     }
+    for (Path dir : watch == null ? List.<Path>of() : watch) {
+      if (!Files.isDirectory(dir)) {
+        throw new UsageException("folder " + dir + " does not exist or is not a folder");
+      }
+    }
+    watchOptions.config(); // usage errors before the model loads
     Map<String, String> env = GlimpseCli.root(spec).environment();
     ApiConfig config;
     try {
@@ -94,8 +123,9 @@ final class ServeCommand implements Callable<Integer> {
       throws Exception {
     try (LuceneVectorStore store = IndexOption.openExisting(indexDir)) {
       try (ClipModel model =
-          IndexOption.loadModel(
-              store, indexDir, precision.clipOptions(), spec.commandLine().getErr(), env)) {
+              IndexOption.loadModel(
+                  store, indexDir, precision.clipOptions(), spec.commandLine().getErr(), env);
+          FolderWatcher watcher = watchFolders(store, model, indexDir)) {
         SearchService service = new SearchService(store, model, config);
         service.warmUp();
         Javalin app = SearchApp.create(service, config);
@@ -122,6 +152,43 @@ final class ServeCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /** Starts the {@code --watch} folder watcher on the server's index and model; null without it. */
+  private FolderWatcher watchFolders(LuceneVectorStore store, ClipModel model, Path indexDir)
+      throws Exception {
+    if (watch == null) {
+      return null;
+    }
+    ModelManifest manifest = store.manifest().orElseThrow();
+    int cores = Runtime.getRuntime().availableProcessors();
+    // Half the cores decode, so that queries stay quick while a burst of photos is indexed.
+    IndexingOptions options =
+        new IndexingOptions(
+            watch.stream().map(p -> p.toAbsolutePath().normalize()).toList(),
+            32,
+            Math.max(1, cores / 2),
+            false,
+            IndexingOptions.DEFAULT_COMMIT_EVERY,
+            IndexingOptions.DEFAULT_COMMIT_INTERVAL,
+            false,
+            IndexingOptions.DEFAULT_MAX_FILE_BYTES);
+    FolderWatcher watcher =
+        new FolderWatcher(
+            WritableIndex.at(indexDir, IndexConfig.forModel(manifest)),
+            ImageEncoder.of(model), // ClipModel is thread-safe: queries encode beside it
+            options,
+            new ImageDecoder(),
+            Set.of(indexDir),
+            watchOptions.config(),
+            WatchListener.NONE);
+    try {
+      watcher.start();
+    } catch (IOException | RuntimeException e) {
+      watcher.close();
+      throw e;
+    }
+    return watcher;
   }
 
   /** Lets the shutdown hook wait (bounded) until the index and model are closed. */

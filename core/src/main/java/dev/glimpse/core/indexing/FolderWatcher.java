@@ -160,7 +160,7 @@ public final class FolderWatcher implements AutoCloseable {
    * I/O is cut off halfway. Closes no encoder it was given.
    */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     stopping = true;
     ImageIndexer batch = running;
     if (batch != null) {
@@ -172,7 +172,18 @@ public final class FolderWatcher implements AutoCloseable {
       t = thread;
     }
     if (t != null) {
-      t.join();
+      boolean interrupted = false;
+      while (true) {
+        try {
+          t.join(); // not long: the batch unwinds at its next file
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // closing anyway; keep the caller's interrupt for later
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
