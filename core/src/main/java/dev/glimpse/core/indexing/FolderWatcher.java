@@ -128,7 +128,7 @@ public final class FolderWatcher implements AutoCloseable {
     for (Path root : roots) {
       registerTree(root);
     }
-    LOG.info("watching {} folders under {}", keys.size(), roots);
+    LOG.info("watching {} folder(s) under {}", keys.size(), roots);
     pending.everythingNow(System.nanoTime());
     thread = Thread.ofPlatform().name("glimpse-watch").start(this::loop);
   }
