@@ -141,6 +141,9 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         out.println("Glimpse is serving " + store.stats().images() + " images");
         out.println("  http://" + urlHost(host) + ":" + app.port() + "/");
+        if (watcher != null) {
+          out.println("  watching " + watch.size() + " folder(s) for changes");
+        }
         out.flush();
         try {
           stopped.await();
