@@ -68,10 +68,16 @@ class FolderWatcherTest {
     }
   }
 
+  private static IndexConfig config() {
+    return IndexConfig.forModel(
+        new ModelManifest("tiny-clip-hf", Optional.empty(), 32, "clip(64)", "test"));
+  }
+
   private void startWatcher(int commitEvery) throws Exception {
-    IndexConfig config =
-        IndexConfig.forModel(
-            new ModelManifest("tiny-clip-hf", Optional.empty(), 32, "clip(64)", "test"));
+    startWatcher(commitEvery, WritableIndex.at(index, config()));
+  }
+
+  private void startWatcher(int commitEvery, WritableIndex target) throws Exception {
     IndexingOptions options =
         new IndexingOptions(
             List.of(photos), 4, 2, false, commitEvery, Duration.ofSeconds(30), false, 50L << 20);
@@ -83,13 +89,7 @@ class FolderWatcherTest {
             Duration.ofMillis(200));
     watcher =
         new FolderWatcher(
-            WritableIndex.at(index, config),
-            encoder,
-            options,
-            new ImageDecoder(),
-            Set.of(index),
-            timing,
-            batches::add);
+            target, encoder, options, new ImageDecoder(), Set.of(index), timing, batches::add);
     watcher.start();
     awaitTrue("the start rescan", () -> !batches.isEmpty());
     assertTrue(batches.getFirst().fullRescan(), "the first batch rescans the roots");
@@ -236,6 +236,70 @@ class FolderWatcherTest {
     try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(index)) {
       assertEquals(total, store.filesUnder(photos).size(), "distinct paths");
     }
+  }
+
+  @Test
+  void no_write_lock_is_held_while_idle_and_a_busy_index_is_retried() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger refused =
+        new java.util.concurrent.atomic.AtomicInteger();
+    WritableIndex plain = WritableIndex.at(index, config());
+    startWatcher(
+        500,
+        new WritableIndex() {
+          @Override
+          public Path location() throws IOException {
+            return plain.location();
+          }
+
+          @Override
+          public dev.glimpse.core.index.VectorStore open(Path location) throws IOException {
+            try {
+              return plain.open(location);
+            } catch (IOException e) {
+              refused.incrementAndGet(); // the write lock is held (by the test, below)
+              throw e;
+            }
+          }
+        });
+    Path pizza = photos.resolve("pizza.jpg");
+    // Opening the index for writing succeeds only because the idle watcher does not hold it.
+    try (LuceneVectorStore other = LuceneVectorStore.open(index, config())) {
+      Files.copy(sample("food-pizza.jpg"), pizza);
+      awaitTrue("a batch that found the index busy", () -> refused.get() >= 1);
+    }
+    awaitTrue("the retried batch", () -> record(pizza).isPresent());
+    assertEquals(1, images());
+  }
+
+  @Test
+  void a_new_index_location_gets_a_full_rescan_into_it() throws Exception {
+    Files.copy(sample("food-pizza.jpg"), photos.resolve("pizza.jpg"));
+    Path first = index;
+    Path second = tmp.toRealPath().resolve("generation-2");
+    java.util.concurrent.atomic.AtomicReference<Path> current =
+        new java.util.concurrent.atomic.AtomicReference<>(first);
+    startWatcher(
+        500,
+        new WritableIndex() {
+          @Override
+          public Path location() {
+            return current.get();
+          }
+
+          @Override
+          public dev.glimpse.core.index.VectorStore open(Path location) throws IOException {
+            return LuceneVectorStore.open(location, config());
+          }
+        });
+    current.set(second); // as a --reindex switching the CURRENT pointer would
+    Path flower = photos.resolve("flower.jpg");
+    Files.copy(sample("plant-flower.jpg"), flower);
+    awaitTrue("a batch into the new location", () -> batches.size() >= 2);
+    assertTrue(batches.get(1).fullRescan(), "a new location means a full rescan");
+    index = second;
+    assertTrue(record(photos.resolve("pizza.jpg")).isPresent(), "the older photo is in it too");
+    assertTrue(record(flower).isPresent());
+    assertEquals(2, images());
   }
 
   /** Writes {@code total} distinct JPEGs into {@code folders} subfolders of the photo root. */
