@@ -3,17 +3,22 @@ package dev.glimpse.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.glimpse.core.image.ImageDecoder;
 import dev.glimpse.core.index.IndexConfig;
 import dev.glimpse.core.index.IndexException;
 import dev.glimpse.core.index.IndexHome;
 import dev.glimpse.core.index.ModelManifest;
 import dev.glimpse.core.index.Quantization;
+import dev.glimpse.core.indexing.FolderWatcher;
 import dev.glimpse.core.indexing.GenerationSwitch;
 import dev.glimpse.core.indexing.ImageEncoder;
 import dev.glimpse.core.indexing.IndexingOptions;
 import dev.glimpse.core.indexing.IndexingSummary;
 import dev.glimpse.core.indexing.SkipReason;
 import dev.glimpse.core.indexing.SkippedFile;
+import dev.glimpse.core.indexing.WatchConfig;
+import dev.glimpse.core.indexing.WatchListener;
+import dev.glimpse.core.indexing.WritableIndex;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -24,7 +29,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,7 +47,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Index photo folders (recursively). Re-runs only encode new and changed photos, reuse the",
       "vectors of moved or copied ones, and drop photos whose files are gone. Safe to interrupt:",
-      "work is committed every --commit-every images and --commit-seconds seconds."
+      "work is committed every --commit-every images and --commit-seconds seconds.",
+      "With --watch, keeps watching the folders afterwards and indexes changes as they happen",
+      "(until SIGTERM or Ctrl-C)."
     })
 final class IndexCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -128,6 +138,15 @@ final class IndexCommand implements Callable<Integer> {
   Long maxPixels;
 
   @Option(
+      names = "--watch",
+      description =
+          "After the run, keep watching the folders and index new, changed, moved and deleted"
+              + " photos as they happen, until SIGTERM or Ctrl-C.")
+  boolean watch;
+
+  @Mixin WatchOptions watchOptions = new WatchOptions();
+
+  @Option(
       names = "--json",
       description = "Print the summary as JSON (every skipped file included).")
   boolean json;
@@ -139,6 +158,10 @@ final class IndexCommand implements Callable<Integer> {
         throw new UsageException("folder " + r + " does not exist or is not a folder");
       }
     }
+    if (watch && dryRun) {
+      throw new UsageException("--watch and --dry-run cannot be combined");
+    }
+    WatchConfig watchConfig = watch ? watchOptions.config() : null;
     Quantization quantization = parseQuantization(quantize);
     int decodeThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     if (decodeThreads < 1
@@ -221,8 +244,56 @@ final class IndexCommand implements Callable<Integer> {
         summary = run.into(home.createIfMissing().dir(), config);
       }
       print(summary, indexDir, model.engineDescription(), remembered, switched);
+      if (watch) {
+        watch(
+            new FolderWatcher(
+                WritableIndex.current(home, config),
+                ImageEncoder.of(model),
+                options,
+                new ImageDecoder(remembered.settings().maxPixels(), true),
+                Set.of(indexDir),
+                watchConfig,
+                WatchListener.NONE),
+            options.roots().size());
+      }
+    } finally {
+      closed.countDown();
     }
     return GlimpseCli.OK;
+  }
+
+  private final CountDownLatch closed = new CountDownLatch(1);
+
+  /**
+   * Runs the watcher until SIGTERM or Ctrl-C (a shutdown hook closes it, then waits, bounded, for
+   * the model to be closed) or until this thread is interrupted.
+   */
+  private void watch(FolderWatcher watcher, int folders) throws IOException {
+    Thread hook =
+        new Thread(
+            () -> {
+              watcher.close();
+              try {
+                closed.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "glimpse-watch-shutdown");
+    try (watcher) {
+      watcher.start();
+      Runtime.getRuntime().addShutdownHook(hook);
+      PrintWriter status = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+      status.println("watching " + folders + " folder(s) for changes (Ctrl-C to stop)");
+      status.flush();
+      try {
+        watcher.await();
+      } catch (InterruptedException e) {
+        // Stopped in-process (tests, embedding): the watcher closes on the way out.
+        Runtime.getRuntime().removeShutdownHook(hook);
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private String chooseModel(Optional<ModelManifest> recorded, Path indexDir)

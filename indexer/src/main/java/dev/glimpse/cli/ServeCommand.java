@@ -5,11 +5,14 @@ import dev.glimpse.api.IndexSource;
 import dev.glimpse.api.SearchApp;
 import dev.glimpse.api.SearchService;
 import dev.glimpse.core.index.IndexHome;
+import dev.glimpse.core.indexing.IndexingOptions;
 import io.javalin.Javalin;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -32,7 +35,8 @@ import picocli.CommandLine.Spec;
           + " GLIMPSE_API_KEY), sent by clients as 'Authorization: Bearer KEY'.",
       "New commits of a 'glimpse index' running beside it show up within a second or two, and"
           + " so does a model switch (--reindex): the server loads the new model and index and"
-          + " swaps both without a restart."
+          + " swaps both without a restart.",
+      "With --watch DIR..., it also watches those photo folders and indexes their changes."
     })
 final class ServeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -66,11 +70,28 @@ final class ServeCommand implements Callable<Integer> {
       description = "Thumbnail cache folder (default: $XDG_CACHE_HOME/glimpse/thumbnails).")
   Path cacheDir;
 
+  @Option(
+      names = "--watch",
+      arity = "1..*",
+      paramLabel = "DIR",
+      description =
+          "Also watch these photo folders and index new, changed, moved and deleted photos into"
+              + " the index as they happen, with the server's model.")
+  List<Path> watch;
+
+  @picocli.CommandLine.Mixin WatchOptions watchOptions = new WatchOptions();
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65535) {
       throw new UsageException("--port must be between 0 and 65535, got " + port);
     }
+    for (Path dir : watch == null ? List.<Path>of() : watch) {
+      if (!Files.isDirectory(dir)) {
+        throw new UsageException("folder " + dir + " does not exist or is not a folder");
+      }
+    }
+    watchOptions.config(); // usage errors before the model loads
     Map<String, String> env = GlimpseCli.root(spec).environment();
     ApiConfig config;
     try {
@@ -98,10 +119,11 @@ final class ServeCommand implements Callable<Integer> {
       throw new UsageException(
           "no glimpse index at " + indexDir + "; create it with: glimpse index PHOTO_FOLDER");
     }
+    IndexHome home = IndexHome.at(indexDir);
     IndexSource source =
-        new HomeIndexSource(
-            IndexHome.at(indexDir), precision.clipOptions(), spec.commandLine().getErr(), env);
-    try (SearchService service = SearchService.following(source, config)) {
+        new HomeIndexSource(home, precision.clipOptions(), spec.commandLine().getErr(), env);
+    try (SearchService service = SearchService.following(source, config);
+        ServedWatch watcher = watchFolders(service, home)) {
       service.warmUp();
       Javalin app = SearchApp.create(service, config);
       Thread hook =
@@ -116,6 +138,9 @@ final class ServeCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(hook);
       out.println("Glimpse is serving " + service.stats().images() + " images");
       out.println("  http://" + urlHost(host) + ":" + app.port() + "/");
+      if (watcher != null) {
+        out.println("  watching " + watcher.folders() + " folder(s) for changes");
+      }
       out.flush();
       try {
         stopped.await();
@@ -126,6 +151,37 @@ final class ServeCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * Starts the {@code --watch} folder watcher on the server's index generation and model (and
+   * restarts it on the new pair after a model switch); null without {@code --watch}.
+   */
+  private ServedWatch watchFolders(SearchService service, IndexHome home)
+      throws IOException, UsageException {
+    if (watch == null) {
+      return null;
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    // Half the cores decode, so that queries stay quick while a burst of photos is indexed.
+    IndexingOptions options =
+        new IndexingOptions(
+            watch.stream().map(p -> p.toAbsolutePath().normalize()).toList(),
+            32,
+            Math.max(1, cores / 2),
+            false,
+            IndexingOptions.DEFAULT_COMMIT_EVERY,
+            IndexingOptions.DEFAULT_COMMIT_INTERVAL,
+            false,
+            IndexingOptions.DEFAULT_MAX_FILE_BYTES);
+    ServedWatch watcher = new ServedWatch(service, home, options, watchOptions.config());
+    try {
+      watcher.start();
+    } catch (IOException | RuntimeException e) {
+      watcher.close();
+      throw e;
+    }
+    return watcher;
   }
 
   /** Lets the shutdown hook wait (bounded) until the index and model are closed. */

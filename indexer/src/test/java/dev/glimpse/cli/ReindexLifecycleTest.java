@@ -507,6 +507,75 @@ class ReindexLifecycleTest {
     assertEquals(0, exit.get(), err.toString());
   }
 
+  /** serve --watch through a switch: afterwards the watcher indexes into the new generation. */
+  @Test
+  void serve_watch_follows_a_switch_and_indexes_new_photos_with_the_new_model() throws Exception {
+    Path index = indexWithModelA();
+    String watched = photos().toString();
+    CommandLine cli = GlimpseCli.commandLine(env());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    AtomicInteger exit = new AtomicInteger(-1);
+    Thread server =
+        new Thread(
+            () ->
+                exit.set(
+                    cli.execute(
+                        "serve",
+                        "--index",
+                        index.toString(),
+                        "--port",
+                        "0",
+                        "--cache-dir",
+                        tmp.resolve("cache").toString(),
+                        "--watch",
+                        watched,
+                        "--watch-quiet-ms",
+                        "100",
+                        "--watch-max-wait-ms",
+                        "500")),
+            "serve-watch-under-test");
+    server.start();
+    String base = awaitUrl(out, err, server);
+    HttpClient http = HttpClient.newHttpClient();
+    Cli.Result reindex =
+        Cli.run(
+            env(),
+            "index",
+            photos().toString(),
+            "--index",
+            index.toString(),
+            "--reindex",
+            "--model",
+            modelB());
+    assertEquals(0, reindex.exitCode(), reindex.err());
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String generation = "g1";
+    while (!generation.equals("g2") && System.nanoTime() < deadline) {
+      Thread.sleep(50); // polling for the switch; the deadline is only a safety net
+      generation = stats(http, base).get("generation").asText();
+    }
+    assertEquals("g2", generation);
+    Files.copy(
+        Path.of("..", "samples", "photos", "food-pizza.jpg"), photos().resolve("new-pizza.jpg"));
+    int images = 0;
+    while (images != PHOTOS + 1
+        && System.nanoTime() < deadline + Duration.ofSeconds(60).toNanos()) {
+      Thread.sleep(50);
+      images = stats(http, base).get("images").asInt();
+    }
+    assertEquals(PHOTOS + 1, images, "the new photo is indexed into the new generation");
+    server.interrupt();
+    server.join(30_000);
+    assertEquals(0, exit.get(), err.toString());
+    JsonNode s = status(index);
+    assertEquals("g2", s.get("generation").asText());
+    assertEquals(modelB(), s.get("model").asText(), "the watcher wrote with the new model");
+    assertEquals(PHOTOS + 1, s.get("images").asInt());
+  }
+
   private static JsonNode stats(HttpClient http, String base) throws Exception {
     HttpResponse<String> r =
         http.send(

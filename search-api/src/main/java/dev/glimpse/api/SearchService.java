@@ -10,9 +10,11 @@ import dev.glimpse.core.image.ImageDecodeException;
 import dev.glimpse.core.image.ImageDecoder;
 import dev.glimpse.core.index.ImageRecord;
 import dev.glimpse.core.index.IndexStats;
+import dev.glimpse.core.index.ModelManifest;
 import dev.glimpse.core.index.SearchFilter;
 import dev.glimpse.core.index.SearchHit;
 import dev.glimpse.core.index.VectorStore;
+import dev.glimpse.core.indexing.ImageEncoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +71,7 @@ public final class SearchService implements AutoCloseable {
   private final LongAdder textNanos = new LongAdder();
   private final LongAdder staleHits = new LongAdder();
   private volatile Consumer<String> staleListener = path -> {};
+  private volatile Runnable switchListener = () -> {};
   private final MetricsRegistry.Histogram encoderSeconds =
       new MetricsRegistry.Histogram(
           "glimpse_encoder_seconds",
@@ -199,6 +202,16 @@ public final class SearchService implements AutoCloseable {
    */
   public void onStaleFile(Consumer<String> listener) {
     this.staleListener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * Sets who is told, on the refresh thread, after the service has switched to another generation
+   * and model (e.g. to restart a folder watcher with the new model).
+   *
+   * @param listener called after each switch; must be quick
+   */
+  public void onSwitch(Runnable listener) {
+    this.switchListener = Objects.requireNonNull(listener, "listener");
   }
 
   /**
@@ -341,6 +354,19 @@ public final class SearchService implements AutoCloseable {
       return served.store.stats();
     }
 
+    /**
+     * The model's image tower, for indexing beside the server (e.g. a folder watcher): valid while
+     * this session is open.
+     */
+    public ImageEncoder imageEncoder() {
+      return ImageEncoder.of(served.model);
+    }
+
+    /** The model the index of this session records. */
+    public Optional<ModelManifest> manifest() throws IOException {
+      return served.store.manifest();
+    }
+
     /** The name of the index generation this session works on (empty for a fixed index). */
     public String generation() {
       return served.generation;
@@ -471,6 +497,7 @@ public final class SearchService implements AutoCloseable {
             fresh.generation,
             fresh.store.manifest().map(m -> m.modelId()).orElse("unrecorded"));
         current.release();
+        switchListener.run();
         return true;
       }
       return current.store.refresh();

@@ -51,8 +51,7 @@ final class FileWalker {
           new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-              if (!dir.equals(start)
-                  && (excluded.contains(dir) || (!includeHidden && hidden(dir)))) {
+              if (!dir.equals(start) && skipsFolder(dir)) {
                 return FileVisitResult.SKIP_SUBTREE;
               }
               return FileVisitResult.CONTINUE;
@@ -60,7 +59,7 @@ final class FileWalker {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-              if (attrs.isRegularFile() && (includeHidden || !hidden(file))) {
+              if (attrs.isRegularFile() && !skipsFile(file)) {
                 files.accept(
                     new Candidate(file, attrs.size(), attrs.lastModifiedTime().toMillis()));
               }
@@ -99,6 +98,19 @@ final class FileWalker {
           });
     }
     return incomplete;
+  }
+
+  /**
+   * Whether the walk leaves out a folder below a root (and everything in it): an excluded folder,
+   * or a hidden one unless hidden files are included. The folder watcher watches by the same rule.
+   */
+  boolean skipsFolder(Path dir) {
+    return excluded.contains(dir) || (!includeHidden && hidden(dir));
+  }
+
+  /** Whether a file is left out: a hidden one unless hidden files are included. */
+  boolean skipsFile(Path file) {
+    return !includeHidden && hidden(file);
   }
 
   private static boolean hidden(Path p) {

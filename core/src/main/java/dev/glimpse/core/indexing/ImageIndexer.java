@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +76,7 @@ public final class ImageIndexer {
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final Map<String, String> claimedHashes = new ConcurrentHashMap<>();
   private volatile boolean walkDone;
+  private volatile boolean cancelled;
   private boolean used;
 
   /**
@@ -118,7 +120,21 @@ public final class ImageIndexer {
     this.listener = listener;
   }
 
-  /** Runs the job. Throws only when the index cannot be read or written, or the model fails. */
+  /**
+   * Asks a running (or not yet started) {@link #run()} to stop soon: its stages unwind, nothing
+   * more is written or committed, and {@code run} throws {@link CancellationException}. Work
+   * committed so far stays. No thread is interrupted, so no index I/O is cut off halfway. Safe to
+   * call from any thread.
+   */
+  public void cancel() {
+    cancelled = true;
+    failure.compareAndSet(null, new CancellationException("indexing cancelled"));
+  }
+
+  /**
+   * Runs the job. Throws only when the index cannot be read or written, the model fails, or the run
+   * is {@linkplain #cancel() cancelled}.
+   */
   public synchronized IndexingSummary run() throws IOException, InterruptedException {
     if (used) {
       throw new IllegalStateException("an ImageIndexer runs once");
@@ -139,6 +155,9 @@ public final class ImageIndexer {
       walkDone = true;
       reporter.interrupt();
       reporter.join();
+    }
+    if (cancelled) {
+      throw new CancellationException("indexing cancelled");
     }
     removeDeleted(existing, seen, incomplete);
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
@@ -177,6 +196,9 @@ public final class ImageIndexer {
               .walk(
                   options.roots(),
                   c -> {
+                    if (failure.get() != null || Thread.currentThread().isInterrupted()) {
+                      throw new RunFailedException(); // a long walk of unchanged files stops too
+                    }
                     if (admit(c, existing, seen)) {
                       put(work, c);
                     }
@@ -190,11 +212,31 @@ public final class ImageIndexer {
         putUnlessFailed(work, Pill.INSTANCE);
       }
     }
-    for (Thread t : threads) {
-      t.join();
-    }
+    joinAll(threads);
     rethrowFailure();
     return incomplete;
+  }
+
+  /**
+   * Waits for every stage. An interrupt (e.g. a folder watcher closing) makes the stages unwind
+   * first, so that no stage still writes to the store once this returns; then it is rethrown.
+   */
+  private void joinAll(List<Thread> threads) throws InterruptedException {
+    InterruptedException interrupted = null;
+    for (Thread t : threads) {
+      while (true) {
+        try {
+          t.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = interrupted == null ? e : interrupted;
+          failure.compareAndSet(null, e);
+        }
+      }
+    }
+    if (interrupted != null) {
+      throw interrupted;
+    }
   }
 
   /** Walker side: decides from size and mtime alone whether a file needs work. */

@@ -61,6 +61,19 @@ public record IndexingOptions(
     }
   }
 
+  /** The same options for other roots, e.g. the folders a watcher saw change. */
+  public IndexingOptions withRoots(List<Path> newRoots) {
+    return new IndexingOptions(
+        newRoots,
+        batchSize,
+        decodeThreads,
+        includeHidden,
+        commitEvery,
+        commitInterval,
+        dryRun,
+        maxFileBytes);
+  }
+
   /** Options with defaults for everything but the roots. */
   public static IndexingOptions defaults(List<Path> roots) {
     int cores = Runtime.getRuntime().availableProcessors();

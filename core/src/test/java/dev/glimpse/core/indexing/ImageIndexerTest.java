@@ -185,6 +185,77 @@ class ImageIndexerTest {
   }
 
   @Test
+  void a_cancelled_run_stops_without_its_final_commit_and_a_rerun_finishes_it() throws Exception {
+    Path photos = tmp.resolve("photos");
+    IndexFixtures.copySamples(photos, 30);
+    Path index = tmp.resolve("index");
+    IndexingOptions options =
+        new IndexingOptions(
+            List.of(photos), 2, 1, false, 2, Duration.ofSeconds(30), false, 50L << 20);
+    java.util.concurrent.atomic.AtomicReference<ImageIndexer> running =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    ImageEncoder cancelling =
+        new ImageEncoder() {
+          final ImageEncoder real = ImageEncoder.of(model);
+          int images;
+          boolean cancelled;
+
+          @Override
+          public dev.glimpse.core.image.PreprocessConfig preprocess() {
+            return real.preprocess();
+          }
+
+          @Override
+          public float[][] encode(float[] pixels, int count) {
+            images += count;
+            if (images >= 6 && !cancelled) {
+              awaitCommitted(index, 2); // the writer commits the first batches meanwhile
+              running.get().cancel(); // from another thread, as a closing watcher does
+              cancelled = true;
+            }
+            return real.encode(pixels, count);
+          }
+        };
+    try (LuceneVectorStore store = LuceneVectorStore.open(index, config())) {
+      ImageIndexer indexer =
+          new ImageIndexer(
+              cancelling, store, options, new ImageDecoder(), Set.of(index), IndexingListener.NONE);
+      running.set(indexer);
+      org.junit.jupiter.api.Assertions.assertThrows(
+          java.util.concurrent.CancellationException.class, indexer::run);
+    }
+    long kept = count(index);
+    assertTrue(kept >= 2 && kept < 30, "commits before the cancel stay: " + kept);
+
+    IndexFixtures.CountingEncoder rerun = new IndexFixtures.CountingEncoder(model);
+    IndexingSummary s = index(index, rerun, photos);
+    assertEquals(kept, s.unchanged());
+    assertEquals(30 - kept, rerun.images.get());
+    assertEquals(30, count(index));
+  }
+
+  /** Polls until a commit holds {@code n} images; the deadline is only a safety net. */
+  private static void awaitCommitted(Path index, long n) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (count(index) >= n) {
+          return;
+        }
+      } catch (IOException e) {
+        // no commit yet
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    throw new AssertionError("no commit of " + n + " images within 60 s");
+  }
+
+  @Test
   void identical_files_in_one_run_are_encoded_once() throws Exception {
     Path photos = tmp.resolve("photos");
     List<Path> files = IndexFixtures.copySamples(photos, 3);

@@ -1,0 +1,265 @@
+package dev.glimpse.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.glimpse.core.index.LuceneVectorStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code glimpse serve --watch} and {@code glimpse index --watch}, end to end. */
+class WatchCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration DEADLINE = Duration.ofSeconds(120);
+  @TempDir Path tmp;
+
+  private Map<String, String> env() {
+    return Map.of("HF_HOME", tmp.resolve("hf").toString(), "HF_ENDPOINT", "http://127.0.0.1:9");
+  }
+
+  private static Path sample(String name) {
+    return Path.of("..", "samples", "photos", name);
+  }
+
+  /** Polls a condition; the deadline is only a safety net against a hang. */
+  private static void awaitTrue(String what, Callable<Boolean> condition) throws Exception {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    while (!condition.call()) {
+      assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+  }
+
+  @Test
+  void serve_watch_makes_a_new_photo_searchable_and_drops_a_deleted_one() throws Exception {
+    Path photos = Files.createDirectories(tmp.resolve("photos")).toRealPath();
+    Files.copy(sample("plant-flower.jpg"), photos.resolve("flower.jpg"));
+    Path index = tmp.resolve("index");
+    Cli.Result indexed =
+        Cli.run(
+            env(),
+            "index",
+            photos.toString(),
+            "--index",
+            index.toString(),
+            "--model",
+            Cli.fixture("tiny-clip-hf").toString());
+    assertEquals(0, indexed.exitCode(), indexed.err());
+
+    CommandLine cli = GlimpseCli.commandLine(env());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    AtomicInteger exit = new AtomicInteger(-1);
+    Thread server =
+        new Thread(
+            () ->
+                exit.set(
+                    cli.execute(
+                        "serve",
+                        "--index",
+                        index.toString(),
+                        "--port",
+                        "0",
+                        "--cache-dir",
+                        tmp.resolve("cache").toString(),
+                        "--watch",
+                        photos.toString(),
+                        "--watch-quiet-ms",
+                        "100",
+                        "--watch-max-wait-ms",
+                        "500")),
+            "serve-under-test");
+    server.start();
+    Matcher url = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/").matcher("");
+    awaitTrue(
+        "the server's URL",
+        () -> {
+          assertTrue(server.isAlive(), "serve exited early: " + err);
+          return url.reset(out.toString()).find();
+        });
+    String base = url.group();
+    HttpClient http = HttpClient.newHttpClient();
+    try {
+      assertEquals(Set.of(photos.resolve("flower.jpg").toString()), searchPaths(http, base));
+
+      Path pizza = photos.resolve("pizza.jpg");
+      Files.copy(sample("food-pizza.jpg"), pizza);
+      awaitTrue(
+          "the new photo in search", () -> searchPaths(http, base).contains(pizza.toString()));
+
+      Files.delete(pizza);
+      awaitTrue(
+          "the deleted photo gone from search",
+          () -> !searchPaths(http, base).contains(pizza.toString()));
+      assertEquals(Set.of(photos.resolve("flower.jpg").toString()), searchPaths(http, base));
+    } finally {
+      server.interrupt();
+      server.join(30_000);
+    }
+    assertFalse(server.isAlive());
+    assertEquals(0, exit.get(), err.toString());
+  }
+
+  private static Set<String> searchPaths(HttpClient http, String base) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "api/search?q=a%20photo&k=50")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    Set<String> paths = new HashSet<>();
+    for (JsonNode hit : JSON.readTree(r.body()).get("results")) {
+      paths.add(hit.get("path").asText());
+    }
+    return paths;
+  }
+
+  /**
+   * A watching child JVM is killed with SIGKILL while it indexes a burst of new photos; started
+   * again, it keeps what was committed and catches up, without duplicates.
+   */
+  @Test
+  void index_watch_killed_mid_burst_catches_up_on_restart_without_loss_or_duplicates()
+      throws Exception {
+    Path photos = Files.createDirectories(tmp.resolve("photos")).toRealPath();
+    Path index = tmp.resolve("index");
+    Path firstLog = tmp.resolve("first.log");
+    Process first = startWatching(photos, index, firstLog);
+    awaitTrue(
+        "the first child to watch",
+        () -> {
+          assertTrue(first.isAlive(), "the child exited: " + Files.readString(firstLog));
+          return Files.readString(firstLog).contains("watching 1 folder(s)");
+        });
+
+    int total = 200;
+    writeDistinctCopies(photos, total);
+    awaitTrue(
+        "some commits of the burst",
+        () -> {
+          assertTrue(first.isAlive(), "the child exited: " + Files.readString(firstLog));
+          return committedImages(index) >= 10;
+        });
+    first.destroyForcibly(); // SIGKILL
+    first.waitFor();
+    long afterKill = committedImages(index);
+    assertTrue(
+        afterKill >= 10 && afterKill < total,
+        "killed mid-burst: " + afterKill + " of " + total + " committed");
+
+    Path secondLog = tmp.resolve("second.log");
+    Process second = startWatching(photos, index, secondLog);
+    try {
+      awaitTrue(
+          "the restarted child to catch up",
+          () -> {
+            assertTrue(second.isAlive(), "the child exited: " + Files.readString(secondLog));
+            // The summary line comes before "watching": the catch-up run is done then.
+            return Files.readString(secondLog).contains("watching 1 folder(s)")
+                && committedImages(index) == total;
+          });
+      Matcher run =
+          Pattern.compile("(\\d+) indexed, (\\d+) unchanged").matcher(Files.readString(secondLog));
+      assertTrue(run.find(), Files.readString(secondLog));
+      assertTrue(
+          Long.parseLong(run.group(2)) >= afterKill,
+          "committed photos are not encoded again: " + run.group());
+    } finally {
+      second.destroy(); // SIGTERM: the shutdown hook stops the watcher
+      second.waitFor(60, TimeUnit.SECONDS);
+    }
+    assertFalse(second.isAlive(), "SIGTERM stops the watcher");
+    try (LuceneVectorStore store = IndexOption.openExisting(index)) {
+      assertEquals(total, store.stats().images());
+      assertEquals(total, store.filesUnder(photos).size(), "distinct paths");
+    }
+  }
+
+  private Process startWatching(Path photos, Path index, Path log) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java,
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-cp",
+                System.getProperty("java.class.path"),
+                GlimpseCli.class.getName(),
+                "index",
+                photos.toString(),
+                "--index",
+                index.toString(),
+                "--model",
+                Cli.fixture("tiny-clip-hf").toString(),
+                "--batch",
+                "1",
+                "--threads",
+                "1",
+                "--commit-every",
+                "5",
+                "--watch",
+                "--watch-quiet-ms",
+                "100",
+                "--watch-max-wait-ms",
+                "500"));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("HF_HOME", tmp.resolve("hf").toString());
+    pb.redirectOutput(log.toFile());
+    return pb.start();
+  }
+
+  /** Distinct JPEGs: bytes after the end marker make each copy new content that decodes alike. */
+  private static void writeDistinctCopies(Path photos, int total) throws IOException {
+    List<Path> jpegs;
+    try (Stream<Path> files = Files.list(Path.of("..", "samples", "photos"))) {
+      jpegs = files.filter(p -> p.toString().endsWith(".jpg")).sorted().toList();
+    }
+    for (int i = 0; i < total; i++) {
+      byte[] base = Files.readAllBytes(jpegs.get(i % jpegs.size()));
+      byte[] bytes = ByteBuffer.allocate(base.length + 4).put(base).putInt(i).array();
+      Path folder = Files.createDirectories(photos.resolve("burst-" + (i % 4)));
+      Files.write(folder.resolve("copy-" + i + ".jpg"), bytes);
+    }
+  }
+
+  private static long committedImages(Path index) {
+    try {
+      if (!IndexOption.exists(index)) {
+        return 0;
+      }
+      try (LuceneVectorStore store = IndexOption.openExisting(index)) {
+        return store.stats().images();
+      }
+    } catch (IOException | UsageException e) {
+      return 0; // not created yet, or mid-commit: try again
+    }
+  }
+}
