@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.glimpse.core.image.ImageDecoder;
+import dev.glimpse.core.image.PreprocessConfig;
 import dev.glimpse.core.index.IndexConfig;
 import dev.glimpse.core.index.LuceneVectorStore;
 import dev.glimpse.core.index.ModelManifest;
@@ -43,6 +44,15 @@ import picocli.CommandLine.Spec;
       "work is committed every --commit-every images and --commit-seconds seconds."
     })
 final class IndexCommand implements Callable<Integer> {
+  /** The input size of the default model, for a dry run that has no index to ask. */
+  private static final int DEFAULT_INPUT_SIZE = 224;
+
+  private static final java.util.regex.Pattern CLIP_SIZE =
+      java.util.regex.Pattern.compile("clip\\((\\d{1,5})\\)");
+
+  /** What a dry run reports as its encoder: it loads none. */
+  static final String DRY_RUN_ENCODER = "none (dry run)";
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin ModelOptions modelOptions = new ModelOptions();
@@ -150,6 +160,9 @@ final class IndexCommand implements Callable<Integer> {
             Duration.ofSeconds(commitSeconds),
             dryRun,
             IndexingOptions.DEFAULT_MAX_FILE_BYTES);
+    if (dryRun) {
+      return dryRun(indexDir, recorded, options, err);
+    }
     ModelOptions.Loaded loaded = ModelOptions.load(modelId, modelOptions.clipOptions(), err, env);
     try (var model = loaded.model()) {
       ModelManifest manifest =
@@ -181,6 +194,44 @@ final class IndexCommand implements Callable<Integer> {
       print(summary, indexDir, model.engineDescription());
     }
     return GlimpseCli.OK;
+  }
+
+  /**
+   * Counts what the run would do without loading the model or creating anything: an existing index
+   * is opened read-only (none is read under --reindex, which would discard it), and JPEGs are
+   * downscaled for the size the index records (its model's input size), else the default model's.
+   */
+  private int dryRun(
+      Path indexDir, Optional<ModelManifest> recorded, IndexingOptions options, PrintWriter err)
+      throws IOException, InterruptedException {
+    boolean readIndex = !reindex && IndexOption.exists(indexDir);
+    int size =
+        recorded
+            .filter(m -> readIndex)
+            .flatMap(m -> inputSize(m.preprocess()))
+            .orElse(DEFAULT_INPUT_SIZE);
+    IndexingSummary summary;
+    try (LuceneVectorStore store = readIndex ? LuceneVectorStore.openReadOnly(indexDir) : null) {
+      ProgressPrinter progress = new ProgressPrinter(err, Terminal.stderrIsTerminal());
+      summary =
+          ImageIndexer.dryRun(
+                  Optional.ofNullable(store),
+                  options,
+                  new ImageDecoder(maxPixels, true),
+                  PreprocessConfig.clip(size),
+                  Set.of(indexDir),
+                  progress)
+              .run();
+      progress.finish();
+    }
+    print(summary, indexDir, DRY_RUN_ENCODER);
+    return GlimpseCli.OK;
+  }
+
+  /** The input size in a manifest's preprocessing description ({@code clip(224)}), if any. */
+  private static Optional<Integer> inputSize(String preprocess) {
+    java.util.regex.Matcher m = CLIP_SIZE.matcher(preprocess);
+    return m.matches() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
   }
 
   private String chooseModel(Optional<ModelManifest> recorded, Path indexDir)

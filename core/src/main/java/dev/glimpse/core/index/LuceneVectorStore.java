@@ -94,7 +94,7 @@ public final class LuceneVectorStore implements VectorStore {
   private final ReadWriteLock refreshLock = new ReentrantReadWriteLock();
   private final AtomicBoolean dirty = new AtomicBoolean();
   private final QuantizedSegments quantized = new QuantizedSegments(IndexSchema.VECTOR);
-  private volatile Map<String, String> lastRun;
+  private volatile Optional<LastRun> lastRun;
 
   private LuceneVectorStore(
       Path dir,
@@ -103,7 +103,7 @@ public final class LuceneVectorStore implements VectorStore {
       SearcherManager searchers,
       IndexSchema schema,
       Optional<ModelManifest> model,
-      Map<String, String> lastRun) {
+      Optional<LastRun> lastRun) {
     this.dir = dir;
     this.directory = directory;
     this.writer = writer;
@@ -198,7 +198,13 @@ public final class LuceneVectorStore implements VectorStore {
                           new IndexException(
                               "the index at " + dir + " holds no images and records no model"));
       return new LuceneVectorStore(
-          dir, directory, null, searchers, new IndexSchema(dimension), Optional.empty(), Map.of());
+          dir,
+          directory,
+          null,
+          searchers,
+          new IndexSchema(dimension),
+          Optional.empty(),
+          Optional.empty());
     } catch (IOException | RuntimeException e) {
       closeAfterFailure(e, searchers, null, directory);
       throw e;
@@ -509,12 +515,20 @@ public final class LuceneVectorStore implements VectorStore {
   }
 
   @Override
-  public void commit(Map<String, String> runSummary) throws IOException {
+  public void commit() throws IOException {
+    commit(lastRun);
+  }
+
+  @Override
+  public void commit(LastRun run) throws IOException {
+    commit(Optional.of(run));
+  }
+
+  private void commit(Optional<LastRun> run) throws IOException {
     requireWritable();
-    Map<String, String> summary = runSummary.isEmpty() ? lastRun : Map.copyOf(runSummary);
-    writer.setLiveCommitData(CommitData.encode(model, summary).entrySet());
+    writer.setLiveCommitData(CommitData.encode(model, run).entrySet());
     writer.commit();
-    lastRun = summary;
+    lastRun = run;
     refreshWrites();
   }
 
@@ -530,7 +544,7 @@ public final class LuceneVectorStore implements VectorStore {
       throw new IllegalArgumentException("maxSegments must be at least 1, got " + maxSegments);
     }
     writer.forceMerge(maxSegments, true);
-    commit(Map.of());
+    commit();
   }
 
   /** Segments whose int8 copy the exact search holds (or is building). */

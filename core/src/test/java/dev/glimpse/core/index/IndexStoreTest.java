@@ -29,7 +29,7 @@ class IndexStoreTest {
       store.upsert(cat, axis(DIM, 0));
       assertEquals(Optional.of(cat), store.getByPath("/photos/2019/cat.jpg"));
       assertEquals(Optional.of(cat), store.getById(cat.id()));
-      store.commit(Map.of());
+      store.commit();
       assertEquals(Optional.of(cat), store.getByPath("/photos/2019/cat.jpg"));
       assertEquals(Optional.of(cat), store.getById(cat.id()));
       assertEquals(Optional.empty(), store.getByPath("/photos/2019/dog.jpg"));
@@ -43,7 +43,7 @@ class IndexStoreTest {
         record("/photos/cat.jpg", "abc", Optional.of(Instant.parse("2019-05-01T10:00:00Z")));
     try (LuceneVectorStore store = LuceneVectorStore.open(dir, IndexConfig.of(DIM))) {
       store.upsert(cat, axis(DIM, 0));
-      store.commit(Map.of());
+      store.commit();
     }
     try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(dir)) {
       ImageRecord read = store.getByPath("/photos/cat.jpg").orElseThrow();
@@ -58,10 +58,10 @@ class IndexStoreTest {
   void upsert_of_the_same_path_replaces_the_image() throws IOException {
     try (LuceneVectorStore store = LuceneVectorStore.open(dir, IndexConfig.of(DIM))) {
       store.upsert(record("/p/a.jpg", "h1", Optional.empty()), axis(DIM, 0));
-      store.commit(Map.of());
+      store.commit();
       store.upsert(record("/p/a.jpg", "h2", Optional.empty()), axis(DIM, 1));
       assertEquals("h2", store.getByPath("/p/a.jpg").orElseThrow().hash());
-      store.commit(Map.of());
+      store.commit();
       assertEquals(1, store.stats().images());
       assertEquals("h2", store.getByPath("/p/a.jpg").orElseThrow().hash());
       assertArrayEquals(axis(DIM, 1), store.vector(ImageRecord.idFor("/p/a.jpg")).orElseThrow());
@@ -73,12 +73,12 @@ class IndexStoreTest {
     try (LuceneVectorStore store = LuceneVectorStore.open(dir, IndexConfig.of(DIM))) {
       store.upsert(record("/p/a.jpg"), axis(DIM, 0));
       store.upsert(record("/p/b.jpg"), axis(DIM, 1));
-      store.commit(Map.of());
+      store.commit();
       store.delete("/p/a.jpg");
       assertEquals(Optional.empty(), store.getByPath("/p/a.jpg"));
       assertEquals(Optional.empty(), store.vector(ImageRecord.idFor("/p/a.jpg")));
       assertEquals(Optional.empty(), store.getById(ImageRecord.idFor("/p/a.jpg")));
-      store.commit(Map.of());
+      store.commit();
       assertEquals(Optional.empty(), store.getByPath("/p/a.jpg"));
       assertEquals(1, store.stats().images());
       store.delete("/p/never-indexed.jpg");
@@ -92,7 +92,7 @@ class IndexStoreTest {
     try (LuceneVectorStore store = LuceneVectorStore.open(dir, IndexConfig.of(DIM))) {
       store.upsert(record("/p/a.jpg", "same", Optional.empty()), v);
       assertArrayEquals(v, store.vectorByHash("same").orElseThrow());
-      store.commit(Map.of());
+      store.commit();
       assertArrayEquals(v, store.vectorByHash("same").orElseThrow());
       assertEquals(Optional.empty(), store.vectorByHash("other"));
     }
@@ -122,14 +122,14 @@ class IndexStoreTest {
   void read_only_store_refuses_writes() throws IOException {
     try (LuceneVectorStore store = LuceneVectorStore.open(dir, IndexConfig.of(DIM))) {
       store.upsert(record("/p/a.jpg"), axis(DIM, 0));
-      store.commit(Map.of());
+      store.commit();
     }
     try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(dir)) {
       assertTrue(store.readOnly());
       assertThrows(
           IllegalStateException.class, () -> store.upsert(record("/p/b.jpg"), axis(DIM, 1)));
       assertThrows(IllegalStateException.class, () -> store.delete("/p/a.jpg"));
-      assertThrows(IllegalStateException.class, () -> store.commit(Map.of()));
+      assertThrows(IllegalStateException.class, () -> store.commit());
     }
   }
 

@@ -1,13 +1,13 @@
 package dev.glimpse.core.indexing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glimpse.core.clip.ClipModel;
 import dev.glimpse.core.image.ImageDecoder;
 import dev.glimpse.core.index.ImageRecord;
 import dev.glimpse.core.index.IndexConfig;
+import dev.glimpse.core.index.LastRun;
 import dev.glimpse.core.index.LuceneVectorStore;
 import dev.glimpse.core.index.ModelManifest;
 import java.io.IOException;
@@ -134,7 +134,7 @@ class ImageIndexerTest {
       assertTrue(bee.metadata().takenAt().isPresent());
       ImageRecord coins = store.getByPath(photos.resolve("coins.jpg").toString()).orElseThrow();
       assertEquals("png", coins.metadata().format());
-      assertFalse(store.stats().lastRun().isEmpty());
+      assertTrue(store.stats().lastRun().isPresent());
     }
   }
 
@@ -259,8 +259,10 @@ class ImageIndexerTest {
     Path index = tmp.resolve("index");
     index(index, new IndexFixtures.CountingEncoder(model), photos);
     try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(index)) {
-      Map<String, String> last = store.stats().lastRun();
-      assertEquals("2", last.get("lastRunIndexed"), last.toString());
+      LastRun last = store.stats().lastRun().orElseThrow();
+      assertEquals(2, last.indexed(), last.toString());
+      assertEquals(0, last.unchanged());
+      assertEquals(Map.of(), last.skipped());
     }
   }
 
