@@ -1,6 +1,7 @@
 package dev.glimpse.core.indexing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glimpse.core.clip.ClipModel;
@@ -218,6 +219,49 @@ class ImageIndexerTest {
       assertEquals(0, encoder.images.get());
       assertEquals(0, store.stats().images());
     }
+  }
+
+  @Test
+  void dry_run_without_an_index_counts_what_the_real_run_then_does() throws Exception {
+    Path photos = tmp.resolve("photos");
+    List<Path> good = IndexFixtures.copySamples(photos, 3);
+    Files.copy(good.get(0), photos.resolve("copy.jpg"));
+    byte[] jpeg = Files.readAllBytes(good.get(1));
+    Files.write(photos.resolve("truncated.jpg"), java.util.Arrays.copyOf(jpeg, jpeg.length / 3));
+    // The same broken content twice: the copy takes the first one's skip reason.
+    Files.copy(photos.resolve("truncated.jpg"), photos.resolve("truncated-copy.jpg"));
+    Files.writeString(photos.resolve("notes.jpg"), "not a photo");
+    Files.write(photos.resolve("empty.jpg"), new byte[0]);
+    Path index = tmp.resolve("index");
+    IndexingOptions dryOptions =
+        new IndexingOptions(
+            List.of(photos), 4, 2, false, 5, Duration.ofSeconds(30), true, 50L << 20);
+
+    IndexingSummary dry =
+        ImageIndexer.dryRun(
+                Optional.empty(),
+                dryOptions,
+                new ImageDecoder(),
+                dev.glimpse.core.image.PreprocessConfig.clip(224),
+                Set.of(index),
+                IndexingListener.NONE)
+            .run();
+
+    assertFalse(Files.exists(index), "a dry run without an index creates none");
+    assertTrue(dry.dryRun());
+    assertEquals(3, dry.indexed(), dry.toString());
+    assertEquals(1, dry.reused(), dry.toString());
+    assertEquals(1L, dry.skipped().get(SkipReason.NOT_AN_IMAGE), dry.toString());
+    assertEquals(1L, dry.skipped().get(SkipReason.EMPTY), dry.toString());
+    long broken =
+        dry.skipped().getOrDefault(SkipReason.TRUNCATED, 0L)
+            + dry.skipped().getOrDefault(SkipReason.CORRUPT, 0L);
+    assertEquals(2, broken, dry.toString());
+    IndexingSummary real = index(index, new IndexFixtures.CountingEncoder(model), photos);
+    assertEquals(
+        List.of(real.indexed(), real.unchanged(), real.reused(), real.removed()),
+        List.of(dry.indexed(), dry.unchanged(), dry.reused(), dry.removed()));
+    assertEquals(real.skipped(), dry.skipped());
   }
 
   @Test
