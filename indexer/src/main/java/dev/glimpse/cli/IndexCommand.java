@@ -4,14 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.glimpse.core.image.ImageDecoder;
+import dev.glimpse.core.image.PreprocessConfig;
 import dev.glimpse.core.index.IndexConfig;
 import dev.glimpse.core.index.IndexException;
 import dev.glimpse.core.index.IndexHome;
+import dev.glimpse.core.index.LuceneVectorStore;
 import dev.glimpse.core.index.ModelManifest;
 import dev.glimpse.core.index.Quantization;
 import dev.glimpse.core.indexing.FolderWatcher;
 import dev.glimpse.core.indexing.GenerationSwitch;
 import dev.glimpse.core.indexing.ImageEncoder;
+import dev.glimpse.core.indexing.ImageIndexer;
 import dev.glimpse.core.indexing.IndexingOptions;
 import dev.glimpse.core.indexing.IndexingSummary;
 import dev.glimpse.core.indexing.SkipReason;
@@ -52,6 +55,15 @@ import picocli.CommandLine.Spec;
       "(until SIGTERM or Ctrl-C)."
     })
 final class IndexCommand implements Callable<Integer> {
+  /** The input size of the default model, for a dry run that has no index to ask. */
+  private static final int DEFAULT_INPUT_SIZE = 224;
+
+  private static final java.util.regex.Pattern CLIP_SIZE =
+      java.util.regex.Pattern.compile("clip\\((\\d{1,5})\\)");
+
+  /** What a dry run reports as its encoder: it loads none. */
+  static final String DRY_RUN_ENCODER = "none (dry run)";
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin ModelOptions modelOptions = new ModelOptions();
@@ -193,6 +205,9 @@ final class IndexCommand implements Callable<Integer> {
             Duration.ofSeconds(commitSeconds),
             dryRun,
             IndexingOptions.DEFAULT_MAX_FILE_BYTES);
+    if (dryRun) {
+      return dryRun(indexDir, recorded, options, remembered, err);
+    }
     // The model loads before anything is written: a typo, an unsupported model or no network
     // leave the index as it was. Adding to an existing index takes exactly the weights it was
     // built with.
@@ -294,6 +309,48 @@ final class IndexCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /**
+   * Counts what the run would do without loading the model or creating anything: an existing index
+   * is opened read-only (none is read under --reindex, which would discard it), and JPEGs are
+   * downscaled for the size the index records (its model's input size), else the default model's.
+   */
+  private int dryRun(
+      Path indexDir,
+      Optional<ModelManifest> recorded,
+      IndexingOptions options,
+      RememberedSettings remembered,
+      PrintWriter err)
+      throws IOException, InterruptedException, UsageException {
+    boolean readIndex = !reindex && IndexOption.exists(indexDir);
+    int size =
+        recorded
+            .filter(m -> readIndex)
+            .flatMap(m -> inputSize(m.preprocess()))
+            .orElse(DEFAULT_INPUT_SIZE);
+    IndexingSummary summary;
+    try (LuceneVectorStore store = readIndex ? IndexOption.openExisting(indexDir) : null) {
+      ProgressPrinter progress = new ProgressPrinter(err, Terminal.stderrIsTerminal());
+      summary =
+          ImageIndexer.dryRun(
+                  Optional.ofNullable(store),
+                  options,
+                  new ImageDecoder(remembered.settings().maxPixels(), true),
+                  PreprocessConfig.clip(size),
+                  Set.of(indexDir),
+                  progress)
+              .run();
+      progress.finish();
+    }
+    print(summary, indexDir, DRY_RUN_ENCODER, remembered, Optional.empty());
+    return GlimpseCli.OK;
+  }
+
+  /** The input size in a manifest's preprocessing description ({@code clip(224)}), if any. */
+  private static Optional<Integer> inputSize(String preprocess) {
+    java.util.regex.Matcher m = CLIP_SIZE.matcher(preprocess);
+    return m.matches() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
   }
 
   private String chooseModel(Optional<ModelManifest> recorded, Path indexDir)

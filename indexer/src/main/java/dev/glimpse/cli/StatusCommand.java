@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.glimpse.core.index.IndexHome;
 import dev.glimpse.core.index.IndexStats;
+import dev.glimpse.core.index.LastRun;
 import dev.glimpse.core.index.LuceneVectorStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -69,8 +72,7 @@ final class StatusCommand implements Callable<Integer> {
       } else {
         root.putNull("switch");
       }
-      ObjectNode last = root.putObject("lastRun");
-      new java.util.TreeMap<>(stats.lastRun()).forEach(last::put);
+      root.set("lastRun", mapper.valueToTree(stats.lastRun().map(LastRun::toMap).orElse(null)));
       out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     } else {
       out.println("index:     " + indexDir);
@@ -101,14 +103,27 @@ final class StatusCommand implements Callable<Integer> {
                       + (p.progress().walkDone() ? "" : "+")
                       + " files, started "
                       + p.started()));
-      if (!stats.lastRun().isEmpty()) {
-        out.println("last run:");
-        new java.util.TreeMap<>(stats.lastRun())
-            .forEach((k, v) -> out.println("  " + k + ": " + v));
-      }
+      stats.lastRun().ifPresent(run -> out.println("last run:  " + describe(run)));
     }
     out.flush();
     return GlimpseCli.OK;
+  }
+
+  /** e.g. {@code 2026-03-04T05:06:07Z: 3 indexed, 0 unchanged, ... in 1.2 s (corrupt 1)}. */
+  static String describe(LastRun run) {
+    List<String> skips = new ArrayList<>();
+    run.skipped().forEach((reason, n) -> skips.add(reason + " " + n));
+    return String.format(
+        Locale.ROOT,
+        "%s: %d indexed, %d unchanged, %d reused, %d removed, %d skipped%s in %.1f s",
+        run.finished(),
+        run.indexed(),
+        run.unchanged(),
+        run.reused(),
+        run.removed(),
+        run.skippedTotal(),
+        skips.isEmpty() ? "" : " (" + String.join(", ", skips) + ")",
+        run.seconds());
   }
 
   static String humanBytes(long bytes) {

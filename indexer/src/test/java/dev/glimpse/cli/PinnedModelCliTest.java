@@ -286,7 +286,7 @@ class PinnedModelCliTest {
         new ModelManifest(model.toString(), Optional.empty(), 32, "clip(64)", "djl-pytorch fp32");
     try (LuceneVectorStore store =
         LuceneVectorStore.open(tmp.resolve("index"), IndexConfig.forModel(unpinned))) {
-      store.commit(Map.of());
+      store.commit();
     }
     try (FakeHub hub = FakeHub.start()) {
       Map<String, String> env = env(hub);

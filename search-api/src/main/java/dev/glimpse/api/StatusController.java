@@ -1,6 +1,7 @@
 package dev.glimpse.api;
 
 import dev.glimpse.core.index.IndexStats;
+import dev.glimpse.core.index.LastRun;
 import dev.glimpse.core.index.ModelManifest;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -42,7 +43,7 @@ final class StatusController {
     body.put("dimension", stats.dimension());
     body.put("sizeBytes", stats.sizeBytes());
     body.put("generation", generation);
-    body.put("lastRun", stats.lastRun());
+    body.put("lastRun", stats.lastRun().map(LastRun::toMap).orElse(null));
     ctx.json(body);
   }
 

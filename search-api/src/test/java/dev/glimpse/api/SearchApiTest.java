@@ -1,5 +1,6 @@
 package dev.glimpse.api;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glimpse.core.clip.ClipModel;
+import dev.glimpse.core.docs.DocExamples;
 import dev.glimpse.core.index.ImageRecord;
 import dev.glimpse.core.index.LuceneVectorStore;
 import io.javalin.Javalin;
@@ -23,6 +26,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -426,6 +430,32 @@ class SearchApiTest {
   }
 
   // --- stats, health, metrics, openapi, UI
+  @Test
+  void stats_example_in_api_md_and_openapi_has_the_shape_of_the_real_answer() throws Exception {
+    HttpResponse<byte[]> answer = http.get("/api/stats");
+    JsonNode real = Http.json(answer);
+    String documented =
+        DocExamples.jsonAfter(DocExamples.docs().resolve("api.md"), "### `GET /api/stats`");
+    Map<String, String> dictionaries = Map.of("skipped", "integer");
+    Set<String> nullable = Set.of("revision"); // the test index's model is a folder
+    DocExamples.assertSameShape(documented, real, dictionaries, nullable);
+    // The example is laid out as the server prints it (compact).
+    ObjectMapper json = new ObjectMapper();
+    assertEquals(json.writeValueAsString(json.readTree(documented)), documented.strip());
+    assertEquals(json.writeValueAsString(real), new String(answer.body(), UTF_8));
+    JsonNode stats =
+        Http.json(http.get("/api/openapi.json"))
+            .at("/paths/~1api~1stats/get/responses/200/content/application~1json");
+    DocExamples.assertSameShape(stats.get("example").toString(), real, dictionaries, nullable);
+    List<String> schemaKeys = new ArrayList<>();
+    stats
+        .at("/schema/properties/lastRun/properties")
+        .fieldNames()
+        .forEachRemaining(schemaKeys::add);
+    List<String> realKeys = new ArrayList<>();
+    real.get("lastRun").fieldNames().forEachRemaining(realKeys::add);
+    assertEquals(realKeys, schemaKeys);
+  }
 
   @Test
   void stats_health_and_metrics() throws Exception {
@@ -434,7 +464,15 @@ class SearchApiTest {
     assertEquals(model.dimension(), stats.get("dimension").asInt());
     assertEquals("tiny-clip-hf", stats.get("model").get("id").asText());
     assertTrue(stats.get("sizeBytes").asLong() > 0);
-    assertTrue(stats.get("lastRun").isObject());
+    JsonNode last = stats.get("lastRun");
+    assertTrue(last.get("indexed").isIntegralNumber(), last.toString());
+    assertEquals(8, last.get("indexed").longValue(), "eight distinct photos");
+    assertEquals(0, last.get("unchanged").longValue());
+    assertEquals(0, last.get("reused").longValue());
+    assertEquals(0, last.get("removed").longValue());
+    assertTrue(last.get("skipped").isObject() && last.get("skipped").isEmpty(), last.toString());
+    assertTrue(last.get("seconds").isNumber(), last.toString());
+    java.time.Instant.parse(last.get("finished").asText());
 
     HttpResponse<byte[]> health = http.get("/health");
     assertEquals(200, health.statusCode());

@@ -38,6 +38,10 @@ public final class LoadIndexBuilder {
   public static final String SYNTHETIC_ROOT = "/synthetic";
 
   private static final int COMMIT_EVERY = 20_000;
+  private static final String FINGERPRINT_FILE = "bench-fingerprint.json";
+  private static final String REAL_KEY = "real";
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   private static final int ALBUMS_PER_YEAR = 20;
 
   /**
@@ -159,7 +163,7 @@ public final class LoadIndexBuilder {
       real = store.stats().images();
       long synthetic = Math.max(0, settings.total() - real);
       Map<String, String> summary = new java.util.HashMap<>(fingerprint);
-      summary.put("real", Long.toString(real));
+      summary.put(REAL_KEY, Long.toString(real));
       float[][] centres = new float[Vectors.CLUSTERS][];
       SplittableRandom centreRandom = new SplittableRandom(~settings.seed());
       for (int c = 0; c < centres.length; c++) {
@@ -172,7 +176,7 @@ public final class LoadIndexBuilder {
                 : nearCentre(centres[random.nextInt(centres.length)], random);
         store.upsert(syntheticRecord(i, random), v);
         if ((i + 1) % COMMIT_EVERY == 0 || i + 1 == synthetic) {
-          store.commit(summary);
+          store.commit();
           log.accept(
               String.format(
                   Locale.ROOT,
@@ -183,7 +187,7 @@ public final class LoadIndexBuilder {
         }
       }
       if (synthetic == 0) {
-        store.commit(summary);
+        store.commit();
       }
       syntheticSeconds = (System.nanoTime() - t0) / 1e9;
       double mergeSeconds = 0;
@@ -194,6 +198,7 @@ public final class LoadIndexBuilder {
         mergeSeconds = (System.nanoTime() - m0) / 1e9;
         log.accept(String.format(Locale.ROOT, "merged in %.1f s", mergeSeconds));
       }
+      writeFingerprint(dir, summary);
       return new Result(
           store.stats().images(),
           real,
@@ -274,7 +279,7 @@ public final class LoadIndexBuilder {
     return v;
   }
 
-  /** What an index must have been built with to be reused, as recorded in its commits. */
+  /** What an index must have been built with to be reused, as recorded next to its files. */
   private Map<String, String> fingerprint(Settings s) {
     Map<String, String> f = new java.util.HashMap<>();
     if (s.vectors() != Vectors.UNIFORM) {
@@ -298,16 +303,41 @@ public final class LoadIndexBuilder {
       return Optional.empty();
     }
     try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(dir)) {
+      Map<String, String> recorded = readFingerprint(dir);
       var stats = store.stats();
-      if (!stats.lastRun().entrySet().containsAll(fingerprint.entrySet())
+      if (!recorded.entrySet().containsAll(fingerprint.entrySet())
           || stats.images() != Long.parseLong(fingerprint.get("bench.total"))) {
         return Optional.empty();
       }
-      long real = Long.parseLong(stats.lastRun().getOrDefault("real", "0"));
+      long real = Long.parseLong(recorded.getOrDefault(REAL_KEY, "0"));
       return Optional.of(new Result(stats.images(), real, store.segments(), true, 0, 0, 0));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Records what the index was built with, next to its files, once it is complete: a build that
+   * stopped early leaves no fingerprint and is rebuilt.
+   */
+  private static void writeFingerprint(Path dir, Map<String, String> fingerprint)
+      throws IOException {
+    Path tmp = dir.resolve(FINGERPRINT_FILE + ".tmp");
+    Files.write(tmp, JSON.writeValueAsBytes(new java.util.TreeMap<>(fingerprint)));
+    Files.move(
+        tmp,
+        dir.resolve(FINGERPRINT_FILE),
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static Map<String, String> readFingerprint(Path dir) throws IOException {
+    Path file = dir.resolve(FINGERPRINT_FILE);
+    if (!Files.isRegularFile(file)) {
+      return Map.of();
+    }
+    return JSON.readValue(
+        file.toFile(), new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
   }
 
   /** Removes the files of a previous index (a flat folder of Lucene files). */

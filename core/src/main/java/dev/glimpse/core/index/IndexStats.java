@@ -1,6 +1,5 @@
 package dev.glimpse.core.index;
 
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -11,19 +10,19 @@ import java.util.Optional;
  * @param dimension vector dimension
  * @param sizeBytes total size of the index files on disk
  * @param model the model recorded in the index, if any
- * @param lastRun the summary the last indexing run committed ({@link VectorStore#commit(Map)}),
- *     empty if none
+ * @param lastRun what the last indexing run committed ({@link VectorStore#commit(LastRun)}), empty
+ *     if none
  */
 public record IndexStats(
     long images,
     int dimension,
     long sizeBytes,
     Optional<ModelManifest> model,
-    Map<String, String> lastRun) {
+    Optional<LastRun> lastRun) {
 
-  /** Validates the values and copies the map. */
+  /** Validates the values. */
   public IndexStats {
     Objects.requireNonNull(model, "model");
-    lastRun = Map.copyOf(lastRun);
+    Objects.requireNonNull(lastRun, "lastRun");
   }
 }

@@ -104,7 +104,7 @@ public final class LuceneVectorStore implements VectorStore {
   private final QuantizedSegments quantized = new QuantizedSegments(IndexSchema.VECTOR);
   private final int schemaVersion;
   private final Object rootsLock = new Object();
-  private volatile Map<String, String> lastRun;
+  private volatile Optional<LastRun> lastRun;
   private volatile long lastSize;
 
   /** Writable store: the roots and remembered options as of this store's writes. */
@@ -800,13 +800,21 @@ public final class LuceneVectorStore implements VectorStore {
   }
 
   @Override
-  public void commit(Map<String, String> runSummary) throws IOException {
+  public void commit() throws IOException {
+    commit(lastRun);
+  }
+
+  @Override
+  public void commit(LastRun run) throws IOException {
+    commit(Optional.of(run));
+  }
+
+  private void commit(Optional<LastRun> run) throws IOException {
     requireWritable();
-    Map<String, String> summary = runSummary.isEmpty() ? lastRun : Map.copyOf(runSummary);
     writer.setLiveCommitData(
-        CommitData.encode(schemaVersion, model, summary, keys.roots(), options).entrySet());
+        CommitData.encode(schemaVersion, model, run, keys.roots(), options).entrySet());
     writer.commit();
-    lastRun = summary;
+    lastRun = run;
     refreshWrites();
   }
 
@@ -822,7 +830,7 @@ public final class LuceneVectorStore implements VectorStore {
       throw new IllegalArgumentException("maxSegments must be at least 1, got " + maxSegments);
     }
     writer.forceMerge(maxSegments, true);
-    commit(Map.of());
+    commit();
   }
 
   /** Segments whose int8 copy the exact search holds (or is building). */

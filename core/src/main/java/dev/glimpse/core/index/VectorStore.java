@@ -12,11 +12,11 @@ import java.util.Optional;
  * <p>Deliberately small and free of Lucene types so that another engine can replace the embedded
  * Lucene index ({@link LuceneVectorStore}).
  *
- * <p><b>Durability.</b> Writes become durable only at {@link #commit(Map)}; {@link #close()} does
- * not commit, and a crash loses everything written since the last commit but nothing before it.
- * Callers that write many images commit periodically (e.g. every few hundred images or every 30
- * seconds) so that an interrupted run resumes where it left off. Reads of a writable store see its
- * own uncommitted writes.
+ * <p><b>Durability.</b> Writes become durable only at {@link #commit()}; {@link #close()} does not
+ * commit, and a crash loses everything written since the last commit but nothing before it. Callers
+ * that write many images commit periodically (e.g. every few hundred images or every 30 seconds) so
+ * that an interrupted run resumes where it left off. Reads of a writable store see its own
+ * uncommitted writes.
  *
  * <p><b>Paths.</b> Callers pass and get absolute, normalised paths. A store may keep them in
  * another form: {@link LuceneVectorStore} stores them relative to the index's roots so that the
@@ -128,14 +128,21 @@ public interface VectorStore extends AutoCloseable {
   Optional<ModelManifest> manifest() throws IOException;
 
   /**
-   * Makes every write so far durable, recording the model and a summary of the run.
+   * Makes every write so far durable, recording the model and keeping the last run recorded.
    *
-   * @param runSummary key-value summary of the indexing run (e.g. counts, duration); an empty map
-   *     keeps the previously recorded summary
    * @throws IOException if the commit fails
    * @throws IllegalStateException if the store is read-only
    */
-  void commit(Map<String, String> runSummary) throws IOException;
+  void commit() throws IOException;
+
+  /**
+   * Makes every write so far durable, recording the model and what the indexing run did.
+   *
+   * @param run the finished run's summary, shown by {@link #stats()} from now on
+   * @throws IOException if the commit fails
+   * @throws IllegalStateException if the store is read-only
+   */
+  void commit(LastRun run) throws IOException;
 
   /**
    * Makes reads see the latest commit of another process (read-only stores) or every write so far

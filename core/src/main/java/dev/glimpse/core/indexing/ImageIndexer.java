@@ -4,10 +4,12 @@ import dev.glimpse.core.image.ClipPreprocessor;
 import dev.glimpse.core.image.DecodedImage;
 import dev.glimpse.core.image.ImageDecodeException;
 import dev.glimpse.core.image.ImageDecoder;
+import dev.glimpse.core.image.PreprocessConfig;
 import dev.glimpse.core.index.ContentHash;
 import dev.glimpse.core.index.FileState;
 import dev.glimpse.core.index.ImageMetadata;
 import dev.glimpse.core.index.ImageRecord;
+import dev.glimpse.core.index.LastRun;
 import dev.glimpse.core.index.MetadataReader;
 import dev.glimpse.core.index.VectorStore;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -132,6 +135,45 @@ public final class ImageIndexer {
   }
 
   /**
+   * A dry run: the walk, size limit, hashing, format detection, header pixel limit, decode and
+   * preprocessing of {@link #run()}, on the same workers, so its counts are those the real run
+   * would have; it encodes nothing, needs no model and writes nothing.
+   *
+   * @param index the existing index, only read; empty where there is none yet (or it is to be
+   *     replaced), so that every file counts as new
+   * @param options with {@link IndexingOptions#dryRun()} set
+   * @param decoder the decoder the real run would use (its pixel limit applies)
+   * @param preprocess the preprocessing of the index's model: its shortest edge sets how far JPEGs
+   *     are downscaled while decoding
+   * @param excluded folders never to walk into, such as the index itself
+   */
+  public static ImageIndexer dryRun(
+      Optional<VectorStore> index,
+      IndexingOptions options,
+      ImageDecoder decoder,
+      PreprocessConfig preprocess,
+      Set<Path> excluded,
+      IndexingListener listener) {
+    if (!options.dryRun()) {
+      throw new IllegalArgumentException("ImageIndexer.dryRun needs options with dryRun set");
+    }
+    ImageEncoder noModel =
+        new ImageEncoder() {
+          @Override
+          public PreprocessConfig preprocess() {
+            return preprocess;
+          }
+
+          @Override
+          public float[][] encode(float[] pixels, int count) {
+            throw new IllegalStateException("a dry run encodes nothing");
+          }
+        };
+    return new ImageIndexer(
+        noModel, index.orElseGet(NoIndex::new), options, decoder, excluded, listener);
+  }
+
+  /**
    * Runs the job. Throws only when the index cannot be read or written, the model fails, or the run
    * is {@linkplain #cancel() cancelled}.
    */
@@ -163,7 +205,7 @@ public final class ImageIndexer {
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
     IndexingSummary summary = summary(elapsed);
     if (!options.dryRun()) {
-      store.commit(RunRecord.of(summary));
+      store.commit(RunRecord.of(summary, Instant.now()));
     }
     listener.progress(snapshot(start));
     return summary;
@@ -284,7 +326,24 @@ public final class ImageIndexer {
       BlockingQueue<Object> prepared,
       BlockingQueue<Object> writes,
       Map<String, FileState> existing)
-      throws IOException, InterruptedException {
+      throws IOException {
+    Object result = probe(c, existing);
+    if (result instanceof Prepared) {
+      put(prepared, result);
+    } else if (result != null) {
+      put(writes, result);
+    }
+  }
+
+  /**
+   * Decides what one file needs, as far as it can be known before encoding: the real run and the
+   * dry run both go through here, so their skip rules cannot drift apart.
+   *
+   * @return a {@link Write} (unchanged or reused), a {@link Duplicate} of a file claimed in this
+   *     run, a {@link Failed} decode (already reported as a skip), a {@link Prepared} image to
+   *     encode, or null when the file was skipped before it was hashed
+   */
+  private Object probe(FileWalker.Candidate c, Map<String, FileState> existing) throws IOException {
     Path file = c.path();
     String path = file.toString();
     byte[] bytes;
@@ -298,17 +357,17 @@ public final class ImageIndexer {
               path,
               badName ? SkipReason.UNREADABLE : SkipReason.VANISHED,
               badName ? "the file name is not valid UTF-8: " + e : e.toString()));
-      return;
+      return null;
     } catch (AccessDeniedException e) {
       skip(new SkippedFile(path, SkipReason.UNREADABLE, e.toString()));
-      return;
+      return null;
     } catch (IOException | OutOfMemoryError e) {
       skip(new SkippedFile(path, SkipReason.UNREADABLE, e.toString()));
-      return;
+      return null;
     }
     if (bytes.length == 0) {
       skip(new SkippedFile(path, SkipReason.EMPTY, "zero bytes"));
-      return;
+      return null;
     }
     String hash = ContentHash.of(bytes);
     FileState state = existing.get(path);
@@ -318,20 +377,17 @@ public final class ImageIndexer {
       Optional<float[]> vector = store.vectorByHash(hash);
       if (old.isPresent() && vector.isPresent()) {
         ImageRecord r = ImageRecord.of(file, bytes.length, c.mtime(), hash, old.get().metadata());
-        put(writes, new Write(r, vector.get(), Outcome.UNCHANGED));
-        return;
+        return new Write(r, vector.get(), Outcome.UNCHANGED);
       }
     }
     ImageMetadata metadata = knownMetadata(path, hash).orElseGet(() -> MetadataReader.read(bytes));
     ImageRecord record = ImageRecord.of(file, bytes.length, c.mtime(), hash, metadata);
     if (claimedHashes.putIfAbsent(hash, path) != null) {
-      put(writes, new Duplicate(record));
-      return;
+      return new Duplicate(record);
     }
     Optional<float[]> known = store.vectorByHash(hash);
     if (known.isPresent()) {
-      put(writes, new Write(record, known.get(), Outcome.REUSED));
-      return;
+      return new Write(record, known.get(), Outcome.REUSED);
     }
     float[] pixels;
     try {
@@ -341,15 +397,13 @@ public final class ImageIndexer {
     } catch (ImageDecodeException e) {
       SkippedFile s = new SkippedFile(path, SkipReason.of(e.reason()), e.getMessage());
       skip(s);
-      put(writes, new Failed(hash, s.reason()));
-      return;
+      return new Failed(hash, s.reason());
     } catch (RuntimeException | OutOfMemoryError e) {
       SkippedFile s = new SkippedFile(path, SkipReason.CORRUPT, e.toString());
       skip(s);
-      put(writes, new Failed(hash, s.reason()));
-      return;
+      return new Failed(hash, s.reason());
     }
-    put(prepared, new Prepared(record, pixels));
+    return new Prepared(record, pixels);
   }
 
   /** The metadata the other index holds for this path, if its content there is the same. */
@@ -456,39 +510,76 @@ public final class ImageIndexer {
       long now = System.nanoTime();
       if (sinceCommit >= options.commitEvery()
           || (sinceCommit > 0 && now - lastCommit >= options.commitInterval().toNanos())) {
-        store.commit(Map.of());
+        store.commit();
         sinceCommit = 0;
         lastCommit = now;
       }
     }
   }
 
-  private Set<Path> dryRun(Map<String, FileState> existing, Set<String> seen) throws IOException {
-    return new FileWalker(options.includeHidden(), excluded)
-        .walk(
-            options.roots(),
-            c -> {
-              if (!admit(c, existing, seen)) {
-                return;
-              }
-              try {
-                String hash = ContentHash.of(c.path());
-                FileState state = existing.get(c.path().toString());
-                if (state != null && state.hash().equals(hash)) {
-                  count(Outcome.UNCHANGED);
-                } else if (claimedHashes.putIfAbsent(hash, c.path().toString()) != null
-                    || store.vectorByHash(hash).isPresent()) {
-                  count(Outcome.REUSED);
-                } else {
-                  count(Outcome.INDEXED);
-                }
-              } catch (NoSuchFileException e) {
-                skip(new SkippedFile(c.path().toString(), SkipReason.VANISHED, e.toString()));
-              } catch (IOException e) {
-                skip(new SkippedFile(c.path().toString(), SkipReason.UNREADABLE, e.toString()));
-              }
-            },
-            this::skip);
+  /**
+   * The real run's walk and {@link #probe} on the same decode workers, with the encoder and the
+   * writer replaced by counting: images that would be encoded count as indexed, duplicates take the
+   * outcome of the file that claimed their content (reused, or skipped for its reason).
+   */
+  private Set<Path> dryRun(Map<String, FileState> existing, Set<String> seen)
+      throws IOException, InterruptedException {
+    int workers = options.decodeThreads();
+    BlockingQueue<Object> work = new ArrayBlockingQueue<>(workers * 8 + 64);
+    Map<String, SkipReason> failedHashes = new ConcurrentHashMap<>();
+    ConcurrentLinkedQueue<ImageRecord> duplicates = new ConcurrentLinkedQueue<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < workers; i++) {
+      threads.add(
+          Thread.ofPlatform()
+              .name("glimpse-probe-" + i)
+              .start(
+                  guard(
+                      () -> {
+                        for (Object item = take(work); item != Pill.INSTANCE; item = take(work)) {
+                          switch (probe((FileWalker.Candidate) item, existing)) {
+                            case null -> {}
+                            case Write w -> count(w.outcome());
+                            case Prepared p -> count(Outcome.INDEXED);
+                            case Duplicate d -> duplicates.add(d.record());
+                            case Failed f -> failedHashes.put(f.hash(), f.reason());
+                            default -> throw new IllegalStateException("unexpected probe result");
+                          }
+                        }
+                      })));
+    }
+    Set<Path> incomplete = Set.of();
+    try {
+      incomplete =
+          new FileWalker(options.includeHidden(), excluded)
+              .walk(
+                  options.roots(),
+                  c -> {
+                    if (admit(c, existing, seen)) {
+                      put(work, c);
+                    }
+                  },
+                  this::skip);
+    } catch (RuntimeException | IOException e) {
+      failure.compareAndSet(null, e);
+    } finally {
+      for (int i = 0; i < workers; i++) {
+        putUnlessFailed(work, Pill.INSTANCE);
+      }
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    rethrowFailure();
+    for (ImageRecord dup : duplicates) {
+      SkipReason failed = failedHashes.get(dup.hash());
+      if (failed != null) {
+        skip(new SkippedFile(dup.path(), failed, "same content as a skipped file"));
+      } else {
+        count(Outcome.REUSED);
+      }
+    }
+    return incomplete;
   }
 
   private void removeDeleted(
@@ -667,27 +758,22 @@ public final class ImageIndexer {
   static final class RunRecord {
     private RunRecord() {}
 
-    static Map<String, String> of(IndexingSummary s) {
-      Map<String, String> m = new LinkedHashMap<>();
-      m.put("lastRunFinished", java.time.Instant.now().toString());
-      m.put("lastRunIndexed", Long.toString(s.indexed()));
-      m.put("lastRunUnchanged", Long.toString(s.unchanged()));
-      m.put("lastRunReused", Long.toString(s.reused()));
-      m.put("lastRunRemoved", Long.toString(s.removed()));
-      m.put(
-          "lastRunSeconds",
-          String.format(java.util.Locale.ROOT, "%.1f", s.elapsed().toMillis() / 1e3));
-      StringBuilder skipped = new StringBuilder();
-      s.skipped()
-          .forEach(
-              (k, v) ->
-                  skipped
-                      .append(skipped.isEmpty() ? "" : ",")
-                      .append(k.label())
-                      .append('=')
-                      .append(v));
-      m.put("lastRunSkipped", skipped.toString());
-      return m;
+    static LastRun of(IndexingSummary s, Instant finished) {
+      Map<String, Long> skipped = new LinkedHashMap<>();
+      for (SkipReason r : SkipReason.values()) {
+        Long n = s.skipped().get(r);
+        if (n != null) {
+          skipped.put(r.label(), n);
+        }
+      }
+      return new LastRun(
+          finished,
+          s.indexed(),
+          s.unchanged(),
+          s.reused(),
+          s.removed(),
+          skipped,
+          s.elapsed().toMillis() / 1e3);
     }
   }
 }

@@ -10,7 +10,6 @@ import dev.glimpse.core.index.LuceneVectorStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -39,7 +38,7 @@ class RecallBenchmarkTest {
                 Path.of("/synthetic/" + i + ".jpg"), 1, 1, "h" + i, ImageMetadata.UNKNOWN),
             LoadIndexBuilder.randomUnitVector(16, random));
       }
-      store.commit(Map.of());
+      store.commit();
       List<float[]> queries = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         queries.add(LoadIndexBuilder.randomUnitVector(16, random));

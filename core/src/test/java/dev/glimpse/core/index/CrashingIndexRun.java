@@ -4,7 +4,6 @@ import static dev.glimpse.core.index.TestImages.axis;
 import static dev.glimpse.core.index.TestImages.record;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * An indexing run that dies like {@code kill -9}: commits two images, then adds one and deletes
@@ -23,7 +22,7 @@ public final class CrashingIndexRun {
     LuceneVectorStore store = LuceneVectorStore.open(Path.of(args[0]), IndexConfig.of(8));
     store.upsert(record("/p/a.jpg"), axis(8, 0));
     store.upsert(record("/p/b.jpg"), axis(8, 1));
-    store.commit(Map.of("indexed", "2"));
+    store.commit(TestImages.lastRun(2, 1.5));
     store.upsert(record("/p/c.jpg"), axis(8, 2));
     store.delete("/p/a.jpg");
     store.refresh(); // flushes the uncommitted writes into a segment on disk

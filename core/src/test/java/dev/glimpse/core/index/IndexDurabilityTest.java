@@ -33,7 +33,7 @@ class IndexDurabilityTest {
   void manifest_and_last_run_survive_commit_and_reopen() throws IOException {
     try (LuceneVectorStore store = LuceneVectorStore.open(dir, IndexConfig.forModel(MODEL))) {
       store.upsert(record("/p/a.jpg"), axis(DIM, 0));
-      store.commit(Map.of("indexed", "1", "seconds", "0.5"));
+      store.commit(TestImages.lastRun(1, 0.5));
     }
     try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(dir)) {
       assertEquals(Optional.of(MODEL), store.manifest());
@@ -42,17 +42,17 @@ class IndexDurabilityTest {
       assertEquals(DIM, stats.dimension());
       assertTrue(stats.sizeBytes() > 0);
       assertEquals(Optional.of(MODEL), stats.model());
-      assertEquals(Map.of("indexed", "1", "seconds", "0.5"), stats.lastRun());
+      assertEquals(Optional.of(TestImages.lastRun(1, 0.5)), stats.lastRun());
     }
     // a writer opened without a model keeps the recorded one, and an empty summary keeps the last
     try (LuceneVectorStore store = LuceneVectorStore.open(dir, IndexConfig.of(DIM))) {
       assertEquals(Optional.of(MODEL), store.manifest());
-      store.commit(Map.of());
-      assertEquals(Map.of("indexed", "1", "seconds", "0.5"), store.stats().lastRun());
+      store.commit();
+      assertEquals(Optional.of(TestImages.lastRun(1, 0.5)), store.stats().lastRun());
     }
     try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(dir)) {
       assertEquals(Optional.of(MODEL), store.manifest());
-      assertEquals(Map.of("indexed", "1", "seconds", "0.5"), store.stats().lastRun());
+      assertEquals(Optional.of(TestImages.lastRun(1, 0.5)), store.stats().lastRun());
     }
   }
 
@@ -60,13 +60,13 @@ class IndexDurabilityTest {
   void read_only_store_sees_new_commits_of_the_writer_after_refresh() throws IOException {
     try (LuceneVectorStore writer = LuceneVectorStore.open(dir, IndexConfig.of(DIM))) {
       writer.upsert(record("/p/a.jpg"), axis(DIM, 0));
-      writer.commit(Map.of());
+      writer.commit();
       try (LuceneVectorStore reader = LuceneVectorStore.openReadOnly(dir)) {
         assertEquals(1, reader.stats().images());
         writer.upsert(record("/p/b.jpg"), axis(DIM, 1));
         assertFalse(reader.refresh(), "uncommitted writes are invisible to other readers");
         assertEquals(Optional.empty(), reader.getByPath("/p/b.jpg"));
-        writer.commit(Map.of());
+        writer.commit();
         assertTrue(reader.refresh());
         assertEquals(2, reader.stats().images());
         assertEquals(
@@ -80,7 +80,7 @@ class IndexDurabilityTest {
   void reopening_with_another_dimension_names_both_dimensions_and_the_model() throws IOException {
     try (LuceneVectorStore store = LuceneVectorStore.open(dir, IndexConfig.forModel(MODEL))) {
       store.upsert(record("/p/a.jpg"), axis(DIM, 0));
-      store.commit(Map.of());
+      store.commit();
     }
     IndexException e =
         assertThrows(IndexException.class, () -> LuceneVectorStore.open(dir, IndexConfig.of(16)));
@@ -99,7 +99,7 @@ class IndexDurabilityTest {
   @Test
   void reopening_with_another_model_of_the_same_dimension_is_refused() throws IOException {
     try (LuceneVectorStore store = LuceneVectorStore.open(dir, IndexConfig.forModel(MODEL))) {
-      store.commit(Map.of());
+      store.commit();
     }
     ModelManifest other =
         new ModelManifest("openai/clip-vit-base-patch16", Optional.empty(), DIM, "", "");
@@ -115,7 +115,7 @@ class IndexDurabilityTest {
     try (LuceneVectorStore store = LuceneVectorStore.open(dir, IndexConfig.of(DIM))) {
       store.upsert(record("/p/a.jpg"), axis(DIM, 0));
       store.upsert(record("/p/b.jpg"), axis(DIM, 1));
-      store.commit(Map.of("indexed", "2"));
+      store.commit(TestImages.lastRun(2, 1.5));
       store.upsert(record("/p/c.jpg"), axis(DIM, 2));
       store.delete("/p/a.jpg");
       assertEquals(2, store.stats().images());
@@ -129,7 +129,7 @@ class IndexDurabilityTest {
               "/p/b.jpg", store.getByPath("/p/b.jpg").isPresent() ? 1 : 0));
       assertEquals(Optional.empty(), store.getByPath("/p/c.jpg"));
       assertEquals(2, store.stats().images());
-      assertEquals(Map.of("indexed", "2"), store.stats().lastRun());
+      assertEquals(Optional.of(TestImages.lastRun(2, 1.5)), store.stats().lastRun());
     }
   }
 
@@ -153,9 +153,9 @@ class IndexDurabilityTest {
       assertTrue(store.getByPath("/p/b.jpg").isPresent());
       assertEquals(Optional.empty(), store.getByPath("/p/c.jpg"));
       assertEquals(2, store.stats().images());
-      assertEquals(Map.of("indexed", "2"), store.stats().lastRun());
+      assertEquals(Optional.of(TestImages.lastRun(2, 1.5)), store.stats().lastRun());
       store.upsert(record("/p/d.jpg"), axis(DIM, 3));
-      store.commit(Map.of());
+      store.commit();
       assertEquals(3, store.stats().images());
     }
   }
@@ -166,7 +166,7 @@ class IndexDurabilityTest {
     IndexConfig config = IndexConfig.of(DIM).withHnsw(32, 200);
     try (LuceneVectorStore store = LuceneVectorStore.open(dir, config)) {
       store.upsert(record("/p/a.jpg"), v);
-      store.commit(Map.of());
+      store.commit();
     }
     try (FSDirectory directory = FSDirectory.open(dir);
         DirectoryReader reader = DirectoryReader.open(directory)) {

@@ -33,7 +33,7 @@ class IndexSearchTest {
     store.upsert(record("/p/c.jpg"), unit(1, 1, 0, 0, 0, 0, 0, 0));
     store.upsert(record("/p/d.jpg"), axis(DIM, 1));
     store.upsert(record("/p/e.jpg"), unit(-1, 0, 0, 0, 0, 0, 0, 0));
-    store.commit(Map.of());
+    store.commit();
     return store;
   }
 
@@ -108,7 +108,7 @@ class IndexSearchTest {
         String folder = i % 66 == 0 && i / 66 < 30 ? "/photos/2019/trip" : "/photos/other";
         store.upsert(record(folder + "/img" + i + ".jpg"), TestImages.random(random, dim));
       }
-      store.commit(Map.of());
+      store.commit();
       assertEquals(30, store.filesUnder(Path.of("/photos/2019")).size());
       List<SearchHit> hits =
           store.search(
@@ -134,7 +134,7 @@ class IndexSearchTest {
           record("/p/2020.jpg", "h20", Optional.of(Instant.parse("2020-06-01T00:00:00Z"))),
           axis(DIM, 2));
       store.upsert(record("/p/undated.jpg", "hu", Optional.empty()), axis(DIM, 3));
-      store.commit(Map.of());
+      store.commit();
       SearchFilter in2019 =
           SearchFilter.NONE.withTakenBetween(
               Instant.parse("2019-01-01T00:00:00Z"), Instant.parse("2019-12-31T23:59:59Z"));
@@ -158,7 +158,7 @@ class IndexSearchTest {
         vectors[i] = TestImages.random(random, dim);
         store.upsert(record("/p/" + i + ".jpg"), vectors[i]);
       }
-      store.commit(Map.of());
+      store.commit();
     }
     try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(dir)) {
       for (int i : new int[] {0, 57, 199}) {
@@ -205,7 +205,7 @@ class IndexSearchTest {
         written.put(path, v);
         store.upsert(record(path), v);
         if (i % 1000 == 999) {
-          store.commit(Map.of()); // several segments, and deletes below
+          store.commit(); // several segments, and deletes below
         }
       }
       for (int i = 0; i < 3000; i += 7) {
@@ -213,7 +213,7 @@ class IndexSearchTest {
         store.delete(path);
         written.remove(path);
       }
-      store.commit(Map.of());
+      store.commit();
       int exactMatches = 0;
       int graphMatches = 0;
       for (int q = 0; q < 20; q++) {
@@ -250,7 +250,7 @@ class IndexSearchTest {
       for (int i = 0; i < 30; i++) {
         store.upsert(record("/p/" + i + ".jpg"), TestImages.random(random, DIM));
         if (i % 10 == 9) {
-          store.commit(Map.of());
+          store.commit();
         }
       }
       store.search(axis(DIM, 0), 3, 0, SearchFilter.NONE);

@@ -31,7 +31,7 @@ class IndexStoreTest {
       ImageRecord stored = withId(cat, ImageRecord.idFor("r1/cat.jpg"));
       assertEquals(Optional.of(stored), store.getByPath("/photos/2019/cat.jpg"));
       assertEquals(Optional.of(stored), store.getById(stored.id()));
-      store.commit(Map.of());
+      store.commit();
       assertEquals(Optional.of(stored), store.getByPath("/photos/2019/cat.jpg"));
       assertEquals(Optional.of(stored), store.getById(stored.id()));
       assertEquals(Optional.empty(), store.getByPath("/photos/2019/dog.jpg"));
@@ -45,7 +45,7 @@ class IndexStoreTest {
         record("/photos/cat.jpg", "abc", Optional.of(Instant.parse("2019-05-01T10:00:00Z")));
     try (LuceneVectorStore store = LuceneVectorStore.open(dir, IndexConfig.of(DIM))) {
       store.upsert(cat, axis(DIM, 0));
-      store.commit(Map.of());
+      store.commit();
     }
     try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(dir)) {
       ImageRecord read = store.getByPath("/photos/cat.jpg").orElseThrow();
@@ -60,10 +60,10 @@ class IndexStoreTest {
   void upsert_of_the_same_path_replaces_the_image() throws IOException {
     try (LuceneVectorStore store = LuceneVectorStore.open(dir, IndexConfig.of(DIM))) {
       store.upsert(record("/p/a.jpg", "h1", Optional.empty()), axis(DIM, 0));
-      store.commit(Map.of());
+      store.commit();
       store.upsert(record("/p/a.jpg", "h2", Optional.empty()), axis(DIM, 1));
       assertEquals("h2", store.getByPath("/p/a.jpg").orElseThrow().hash());
-      store.commit(Map.of());
+      store.commit();
       assertEquals(1, store.stats().images());
       assertEquals("h2", store.getByPath("/p/a.jpg").orElseThrow().hash());
       String id = store.getByPath("/p/a.jpg").orElseThrow().id();
@@ -76,13 +76,13 @@ class IndexStoreTest {
     try (LuceneVectorStore store = LuceneVectorStore.open(dir, IndexConfig.of(DIM))) {
       store.upsert(record("/p/a.jpg"), axis(DIM, 0));
       store.upsert(record("/p/b.jpg"), axis(DIM, 1));
-      store.commit(Map.of());
+      store.commit();
       String id = store.getByPath("/p/a.jpg").orElseThrow().id();
       store.delete("/p/a.jpg");
       assertEquals(Optional.empty(), store.getByPath("/p/a.jpg"));
       assertEquals(Optional.empty(), store.vector(id));
       assertEquals(Optional.empty(), store.getById(id));
-      store.commit(Map.of());
+      store.commit();
       assertEquals(Optional.empty(), store.getByPath("/p/a.jpg"));
       assertEquals(1, store.stats().images());
       store.delete("/p/never-indexed.jpg");
@@ -96,7 +96,7 @@ class IndexStoreTest {
     try (LuceneVectorStore store = LuceneVectorStore.open(dir, IndexConfig.of(DIM))) {
       store.upsert(record("/p/a.jpg", "same", Optional.empty()), v);
       assertArrayEquals(v, store.vectorByHash("same").orElseThrow());
-      store.commit(Map.of());
+      store.commit();
       assertArrayEquals(v, store.vectorByHash("same").orElseThrow());
       assertEquals(Optional.empty(), store.vectorByHash("other"));
     }
@@ -126,14 +126,14 @@ class IndexStoreTest {
   void read_only_store_refuses_writes() throws IOException {
     try (LuceneVectorStore store = LuceneVectorStore.open(dir, IndexConfig.of(DIM))) {
       store.upsert(record("/p/a.jpg"), axis(DIM, 0));
-      store.commit(Map.of());
+      store.commit();
     }
     try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(dir)) {
       assertTrue(store.readOnly());
       assertThrows(
           IllegalStateException.class, () -> store.upsert(record("/p/b.jpg"), axis(DIM, 1)));
       assertThrows(IllegalStateException.class, () -> store.delete("/p/a.jpg"));
-      assertThrows(IllegalStateException.class, () -> store.commit(Map.of()));
+      assertThrows(IllegalStateException.class, () -> store.commit());
     }
   }
 

@@ -35,7 +35,7 @@ class PortableIndexTest {
       store.addRoot(photos);
       store.upsert(photo(photos.resolve("cat.jpg"), "h-cat"), axis(DIM, 0));
       store.upsert(photo(photos.resolve("2019/trip/dog.jpg"), "h-dog"), axis(DIM, 1));
-      store.commit(Map.of());
+      store.commit();
     }
   }
 
@@ -110,7 +110,7 @@ class PortableIndexTest {
     try (LuceneVectorStore store = LuceneVectorStore.open(generation, home, IndexConfig.of(DIM))) {
       store.addRoot(photos);
       store.upsert(photo(photos.resolve("cat.jpg"), "h-cat"), axis(DIM, 0));
-      store.commit(Map.of());
+      store.commit();
       assertEquals(home, store.base());
     }
     try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(generation, home)) {
@@ -158,7 +158,7 @@ class PortableIndexTest {
     try (LuceneVectorStore store = LuceneVectorStore.open(indexDir, IndexConfig.of(DIM))) {
       store.upsert(photo(a.resolve("1.jpg"), "h1"), axis(DIM, 0));
       store.upsert(photo(b.resolve("2.jpg"), "h2"), axis(DIM, 1));
-      store.commit(Map.of());
+      store.commit();
       IndexException locked =
           assertThrows(
               IndexException.class,
@@ -192,7 +192,7 @@ class PortableIndexTest {
       assertEquals("r2", store.addRoot(photos), "an outer root is a new root");
       assertEquals("r2", store.addRoot(photos.resolve("2020")), "inside r2: no new root");
       store.upsert(photo(photos.resolve("2020/b.jpg"), "hb"), axis(DIM, 1));
-      store.commit(Map.of());
+      store.commit();
       assertEquals(
           ImageRecord.idFor("r1/a.jpg"), store.getByPath(s(photos, "2019/a.jpg")).get().id());
       assertEquals(
@@ -222,7 +222,7 @@ class PortableIndexTest {
       assertEquals(Optional.empty(), store.settings());
       store.remember(new IndexSettings(List.of(photos, more), true, 1234));
       store.upsert(photo(photos.resolve("a.jpg"), "ha"), axis(DIM, 0));
-      store.commit(Map.of());
+      store.commit();
     }
     IndexSettings expected = new IndexSettings(List.of(photos, more), true, 1234);
     try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(indexDir)) {
@@ -282,7 +282,7 @@ class PortableIndexTest {
       ImageRecord a = store.getByPath("/legacy/photos/2019/a.jpg").orElseThrow();
       store.upsert(a, axis(DIM, 5)); // re-indexed: replaces, no duplicate
       store.upsert(TestImages.record("/legacy/photos/2021/e.jpg"), axis(DIM, 6));
-      store.commit(Map.of());
+      store.commit();
     }
     try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(dir)) {
       assertFalse(store.portable());

@@ -38,6 +38,20 @@ final class TestImages {
     return unit(v);
   }
 
+  /**
+   * A last run that indexed {@code indexed} images in {@code seconds}, one corrupt file skipped.
+   */
+  static LastRun lastRun(long indexed, double seconds) {
+    return new LastRun(
+        Instant.parse("2026-01-02T03:04:05Z"),
+        indexed,
+        0,
+        0,
+        0,
+        java.util.Map.of("corrupt", 1L),
+        seconds);
+  }
+
   /** A record for a path, with a hash derived from the path unless given. */
   static ImageRecord record(String path) {
     return record(path, "hash-" + path, Optional.empty());

@@ -15,7 +15,6 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,7 +138,7 @@ class WeightsFingerprintTest {
                 CommitData.encode(
                     CommitData.SCHEMA_VERSION,
                     Optional.of(manifest),
-                    Map.of(),
+                    Optional.empty(),
                     Roots.NONE,
                     Optional.empty()))
             .get();

@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -124,7 +123,7 @@ class GenerationSwitchTest {
       store.upsert(
           new ImageRecord(r.id(), r.path(), r.folder(), r.size(), r.mtime(), r.hash(), planted),
           store.vector(r.id()).orElseThrow());
-      store.commit(Map.of());
+      store.commit();
     }
     new GenerationSwitch(home).rebuild(config("model-b"), run(photos, home.path()));
     try (LuceneVectorStore s = LuceneVectorStore.openReadOnly(home.current().orElseThrow().dir())) {

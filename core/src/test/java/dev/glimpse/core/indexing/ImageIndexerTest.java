@@ -8,6 +8,7 @@ import dev.glimpse.core.clip.ClipModel;
 import dev.glimpse.core.image.ImageDecoder;
 import dev.glimpse.core.index.ImageRecord;
 import dev.glimpse.core.index.IndexConfig;
+import dev.glimpse.core.index.LastRun;
 import dev.glimpse.core.index.LuceneVectorStore;
 import dev.glimpse.core.index.ModelManifest;
 import java.io.IOException;
@@ -134,7 +135,7 @@ class ImageIndexerTest {
       assertTrue(bee.metadata().takenAt().isPresent());
       ImageRecord coins = store.getByPath(photos.resolve("coins.jpg").toString()).orElseThrow();
       assertEquals("png", coins.metadata().format());
-      assertFalse(store.stats().lastRun().isEmpty());
+      assertTrue(store.stats().lastRun().isPresent());
     }
   }
 
@@ -292,6 +293,49 @@ class ImageIndexerTest {
   }
 
   @Test
+  void dry_run_without_an_index_counts_what_the_real_run_then_does() throws Exception {
+    Path photos = tmp.resolve("photos");
+    List<Path> good = IndexFixtures.copySamples(photos, 3);
+    Files.copy(good.get(0), photos.resolve("copy.jpg"));
+    byte[] jpeg = Files.readAllBytes(good.get(1));
+    Files.write(photos.resolve("truncated.jpg"), java.util.Arrays.copyOf(jpeg, jpeg.length / 3));
+    // The same broken content twice: the copy takes the first one's skip reason.
+    Files.copy(photos.resolve("truncated.jpg"), photos.resolve("truncated-copy.jpg"));
+    Files.writeString(photos.resolve("notes.jpg"), "not a photo");
+    Files.write(photos.resolve("empty.jpg"), new byte[0]);
+    Path index = tmp.resolve("index");
+    IndexingOptions dryOptions =
+        new IndexingOptions(
+            List.of(photos), 4, 2, false, 5, Duration.ofSeconds(30), true, 50L << 20);
+
+    IndexingSummary dry =
+        ImageIndexer.dryRun(
+                Optional.empty(),
+                dryOptions,
+                new ImageDecoder(),
+                dev.glimpse.core.image.PreprocessConfig.clip(224),
+                Set.of(index),
+                IndexingListener.NONE)
+            .run();
+
+    assertFalse(Files.exists(index), "a dry run without an index creates none");
+    assertTrue(dry.dryRun());
+    assertEquals(3, dry.indexed(), dry.toString());
+    assertEquals(1, dry.reused(), dry.toString());
+    assertEquals(1L, dry.skipped().get(SkipReason.NOT_AN_IMAGE), dry.toString());
+    assertEquals(1L, dry.skipped().get(SkipReason.EMPTY), dry.toString());
+    long broken =
+        dry.skipped().getOrDefault(SkipReason.TRUNCATED, 0L)
+            + dry.skipped().getOrDefault(SkipReason.CORRUPT, 0L);
+    assertEquals(2, broken, dry.toString());
+    IndexingSummary real = index(index, new IndexFixtures.CountingEncoder(model), photos);
+    assertEquals(
+        List.of(real.indexed(), real.unchanged(), real.reused(), real.removed()),
+        List.of(dry.indexed(), dry.unchanged(), dry.reused(), dry.removed()));
+    assertEquals(real.skipped(), dry.skipped());
+  }
+
+  @Test
   void unreadable_folder_keeps_its_indexed_files() throws Exception {
     // Root reads every folder, so the case cannot be staged for root (CI runs as root): skipped.
     org.junit.jupiter.api.Assumptions.assumeFalse(
@@ -330,8 +374,10 @@ class ImageIndexerTest {
     Path index = tmp.resolve("index");
     index(index, new IndexFixtures.CountingEncoder(model), photos);
     try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(index)) {
-      Map<String, String> last = store.stats().lastRun();
-      assertEquals("2", last.get("lastRunIndexed"), last.toString());
+      LastRun last = store.stats().lastRun().orElseThrow();
+      assertEquals(2, last.indexed(), last.toString());
+      assertEquals(0, last.unchanged());
+      assertEquals(Map.of(), last.skipped());
     }
   }
 
