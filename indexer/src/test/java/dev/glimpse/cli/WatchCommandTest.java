@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -119,13 +120,61 @@ class WatchCommandTest {
       awaitTrue(
           "the deleted photo gone from search",
           () -> !searchPaths(http, base).contains(pizza.toString()));
+      // not only hidden when served: the entry itself leaves the index
+      awaitTrue("the deleted photo's entry removed", () -> images(http, base) == 1);
       assertEquals(Set.of(photos.resolve("flower.jpg").toString()), searchPaths(http, base));
+
+      // modified: other content under the same path gets the other content's vector
+      Path flower = photos.resolve("flower.jpg");
+      double before = score(http, base, flower);
+      Files.copy(sample("city-bridge-at-night.jpg"), flower, StandardCopyOption.REPLACE_EXISTING);
+      awaitTrue(
+          "the modified photo re-encoded",
+          () -> {
+            double now = score(http, base, flower);
+            return !Double.isNaN(now) && now != before;
+          });
+      double modified = score(http, base, flower);
+
+      // renamed: the new path, with the same vector, and the old path gone
+      Path renamed = photos.resolve("bridge.jpg");
+      Files.move(flower, renamed);
+      awaitTrue(
+          "the renamed photo under its new name",
+          () ->
+              searchPaths(http, base).equals(Set.of(renamed.toString()))
+                  && images(http, base) == 1);
+      assertEquals(modified, score(http, base, renamed), 1e-6, "a rename keeps the vector");
     } finally {
       server.interrupt();
       server.join(30_000);
     }
     assertFalse(server.isAlive());
     assertEquals(0, exit.get(), err.toString());
+  }
+
+  private static int images(HttpClient http, String base) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "api/stats")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return JSON.readTree(r.body()).get("images").asInt();
+  }
+
+  /** The score of one photo for a fixed query, or NaN when it is not a hit. */
+  private static double score(HttpClient http, String base, Path photo) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "api/search?q=a%20photo&k=50")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    for (JsonNode hit : JSON.readTree(r.body()).get("results")) {
+      if (hit.get("path").asText().equals(photo.toString())) {
+        return hit.get("score").asDouble();
+      }
+    }
+    return Double.NaN;
   }
 
   private static Set<String> searchPaths(HttpClient http, String base) throws Exception {
