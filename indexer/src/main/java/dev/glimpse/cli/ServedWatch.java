@@ -11,6 +11,7 @@ import dev.glimpse.core.indexing.WatchConfig;
 import dev.glimpse.core.indexing.WatchListener;
 import dev.glimpse.core.indexing.WritableIndex;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,7 +35,7 @@ final class ServedWatch implements AutoCloseable {
   private final ExecutorService restarts =
       Executors.newSingleThreadExecutor(r -> new Thread(r, "glimpse-watch-restart"));
   private SearchService.Session session;
-  private FolderWatcher watcher;
+  private volatile FolderWatcher watcher;
   private boolean closed;
 
   ServedWatch(SearchService service, IndexHome home, IndexingOptions options, WatchConfig config) {
@@ -48,6 +49,15 @@ final class ServedWatch implements AutoCloseable {
   synchronized void start() throws IOException {
     startOnCurrentPair();
     service.onSwitch(() -> restarts.execute(this::restart));
+    // A hit whose file is gone is hidden by the server; the watcher removes its entry.
+    service.onStaleFile(
+        path -> {
+          FolderWatcher w = watcher;
+          Path parent = Path.of(path).getParent();
+          if (w != null && parent != null) {
+            w.requestRescan(parent);
+          }
+        });
   }
 
   private void startOnCurrentPair() throws IOException {

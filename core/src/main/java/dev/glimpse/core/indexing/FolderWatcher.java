@@ -70,6 +70,14 @@ public final class FolderWatcher implements AutoCloseable {
   private final List<Path> roots;
   private final FileWalker rules;
   private final PendingChanges pending;
+
+  /** Folders others asked to look at again (e.g. a server that found a hit's file gone). */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Path> requested =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** How long the watcher waits for events at most before it looks at {@link #requested}. */
+  private static final long REQUEST_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private final Map<WatchKey, Path> keys = new HashMap<>();
   private WatchService service;
   private Thread thread;
@@ -155,6 +163,23 @@ public final class FolderWatcher implements AutoCloseable {
   }
 
   /**
+   * Asks for a folder to be indexed again with the next batch, as if a change had been seen there:
+   * for example the folder of a search hit whose file is gone, so that its entry is removed. A
+   * folder outside the roots is ignored. Safe to call from any thread; returns at once.
+   *
+   * @param folder the folder
+   */
+  public void requestRescan(Path folder) {
+    Path f = folder.toAbsolutePath().normalize();
+    for (Path root : roots) {
+      if (f.startsWith(root)) {
+        requested.add(f);
+        return;
+      }
+    }
+  }
+
+  /**
    * Stops watching: cancels a running batch (its committed work stays; the rest is redone by the
    * next start's rescan) and waits for the watcher's thread. Nothing is interrupted, so no index
    * I/O is cut off halfway. Closes no encoder it was given.
@@ -192,6 +217,9 @@ public final class FolderWatcher implements AutoCloseable {
       long nextRescan = System.nanoTime() + config.rescanInterval().toNanos();
       while (!stopping) {
         long now = System.nanoTime();
+        for (Path folder = requested.poll(); folder != null; folder = requested.poll()) {
+          pending.folder(folder, now);
+        }
         if (now - nextRescan >= 0) {
           pending.everythingNow(now);
           nextRescan = now + config.rescanInterval().toNanos();
@@ -208,6 +236,7 @@ public final class FolderWatcher implements AutoCloseable {
         if (!pending.isEmpty()) {
           wait = Math.min(wait, pending.nanosUntilDue(now));
         }
+        wait = Math.min(wait, REQUEST_CHECK_NANOS);
         WatchKey key = service.poll(Math.max(1, wait), TimeUnit.NANOSECONDS);
         while (key != null) {
           handle(key);

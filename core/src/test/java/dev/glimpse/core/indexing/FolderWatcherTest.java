@@ -134,6 +134,36 @@ class FolderWatcherTest {
     }
   }
 
+  /**
+   * An entry whose file vanished without an event the watcher saw (here: planted in the index
+   * directly) leaves the index when someone asks for its folder to be looked at again, as the
+   * server does for a search hit whose file is gone.
+   */
+  @Test
+  void a_requested_rescan_removes_an_entry_whose_file_is_gone() throws Exception {
+    Files.copy(sample("plant-flower.jpg"), photos.resolve("flower.jpg"));
+    startWatcher(10);
+    assertEquals(1, images());
+    Path ghost = photos.resolve("ghost.jpg");
+    try (LuceneVectorStore store = LuceneVectorStore.open(index, config())) {
+      ImageRecord flower = store.getByPath(photos.resolve("flower.jpg").toString()).orElseThrow();
+      store.upsert(
+          ImageRecord.of(ghost, flower.size(), flower.mtime(), "ghost-hash", flower.metadata()),
+          store.vector(flower.id()).orElseThrow());
+      store.commit();
+    }
+    assertEquals(2, images());
+    int before = batches.size();
+    watcher.requestRescan(tmp.resolve("elsewhere")); // outside the roots: ignored
+    watcher.requestRescan(photos);
+    awaitTrue("a batch for the requested folder", () -> batches.size() > before);
+    WatchBatch batch = batches.get(before);
+    assertEquals(List.of(photos), batch.folders());
+    assertEquals(1, batch.summary().removed());
+    assertEquals(1, images());
+    assertTrue(record(ghost).isEmpty());
+  }
+
   @Test
   void a_new_photo_is_indexed_and_a_deleted_one_is_removed() throws Exception {
     startWatcher(500);
