@@ -4,7 +4,9 @@ import dev.glimpse.api.ApiConfig;
 import dev.glimpse.api.IndexSource;
 import dev.glimpse.api.SearchApp;
 import dev.glimpse.api.SearchService;
+import dev.glimpse.core.image.ImageDecoder;
 import dev.glimpse.core.index.IndexHome;
+import dev.glimpse.core.index.IndexSettings;
 import dev.glimpse.core.indexing.IndexingOptions;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -72,11 +74,12 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--watch",
-      arity = "1..*",
+      arity = "0..*",
       paramLabel = "DIR",
       description =
-          "Also watch these photo folders and index new, changed, moved and deleted photos into"
-              + " the index as they happen, with the server's model.")
+          "Also watch these photo folders (none given: the folders the index remembers) and index"
+              + " new, changed, moved and deleted photos into the index as they happen, with the"
+              + " server's model and the options the index remembers (hidden files, pixel limit).")
   List<Path> watch;
 
   @picocli.CommandLine.Mixin WatchOptions watchOptions = new WatchOptions();
@@ -162,19 +165,36 @@ final class ServeCommand implements Callable<Integer> {
     if (watch == null) {
       return null;
     }
+    IndexSettings remembered =
+        IndexOption.recordedSettings(home.path()).orElse(IndexSettings.defaults(List.of()));
+    List<Path> folders =
+        (watch.isEmpty() ? remembered.roots() : watch)
+            .stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    if (folders.isEmpty()) {
+      throw new UsageException(
+          "--watch without folders watches the folders the index remembers, and the index at "
+              + home.path()
+              + " remembers none; name them: --watch DIR...");
+    }
     int cores = Runtime.getRuntime().availableProcessors();
     // Half the cores decode, so that queries stay quick while a burst of photos is indexed.
     IndexingOptions options =
         new IndexingOptions(
-            watch.stream().map(p -> p.toAbsolutePath().normalize()).toList(),
+            folders,
             32,
             Math.max(1, cores / 2),
-            false,
+            remembered.includeHidden(),
             IndexingOptions.DEFAULT_COMMIT_EVERY,
             IndexingOptions.DEFAULT_COMMIT_INTERVAL,
             false,
             IndexingOptions.DEFAULT_MAX_FILE_BYTES);
-    ServedWatch watcher = new ServedWatch(service, home, options, watchOptions.config());
+    ServedWatch watcher =
+        new ServedWatch(
+            service,
+            home,
+            options,
+            new ImageDecoder(remembered.maxPixels(), true),
+            watchOptions.config());
     try {
       watcher.start();
     } catch (IOException | RuntimeException e) {

@@ -31,6 +31,7 @@ final class ServedWatch implements AutoCloseable {
   private final SearchService service;
   private final IndexHome home;
   private final IndexingOptions options;
+  private final ImageDecoder decoder;
   private final WatchConfig config;
   private final ExecutorService restarts =
       Executors.newSingleThreadExecutor(r -> new Thread(r, "glimpse-watch-restart"));
@@ -38,10 +39,16 @@ final class ServedWatch implements AutoCloseable {
   private volatile FolderWatcher watcher;
   private boolean closed;
 
-  ServedWatch(SearchService service, IndexHome home, IndexingOptions options, WatchConfig config) {
+  ServedWatch(
+      SearchService service,
+      IndexHome home,
+      IndexingOptions options,
+      ImageDecoder decoder,
+      WatchConfig config) {
     this.service = service;
     this.home = home;
     this.options = options;
+    this.decoder = decoder;
     this.config = config;
   }
 
@@ -74,7 +81,7 @@ final class ServedWatch implements AutoCloseable {
               WritableIndex.current(home, indexConfig),
               s.imageEncoder(),
               options,
-              new ImageDecoder(),
+              decoder,
               Set.of(home.path()),
               config,
               WatchListener.NONE);

@@ -507,11 +507,13 @@ class ReindexLifecycleTest {
     assertEquals(0, exit.get(), err.toString());
   }
 
-  /** serve --watch through a switch: afterwards the watcher indexes into the new generation. */
+  /**
+   * serve --watch (of the folders the index remembers) through a switch: afterwards the watcher
+   * indexes into the new generation with the new model.
+   */
   @Test
   void serve_watch_follows_a_switch_and_indexes_new_photos_with_the_new_model() throws Exception {
     Path index = indexWithModelA();
-    String watched = photos().toString();
     CommandLine cli = GlimpseCli.commandLine(env());
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -530,8 +532,7 @@ class ReindexLifecycleTest {
                         "0",
                         "--cache-dir",
                         tmp.resolve("cache").toString(),
-                        "--watch",
-                        watched,
+                        "--watch", // no folders: the ones the index remembers
                         "--watch-quiet-ms",
                         "100",
                         "--watch-max-wait-ms",
