@@ -29,4 +29,21 @@ final class Cli {
     int code = cli.execute(args);
     return new Result(code, out.toString(), err.toString());
   }
+
+  /**
+   * Images committed in the current generation of an index, 0 while there is none: for tests that
+   * watch another process's progress.
+   */
+  static long committedImages(Path index) {
+    try {
+      if (!IndexOption.exists(index)) {
+        return 0;
+      }
+      try (var store = IndexOption.openExisting(index)) {
+        return store.stats().images();
+      }
+    } catch (java.io.IOException | UsageException e) {
+      return 0; // not created yet, or mid-commit: ask again
+    }
+  }
 }

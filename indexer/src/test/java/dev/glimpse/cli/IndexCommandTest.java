@@ -247,7 +247,7 @@ class IndexCommandTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (committed < 4 && child.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(20);
-      committed = committedImages(index);
+      committed = Cli.committedImages(index);
     }
     assertTrue(
         child.isAlive(),
@@ -255,7 +255,7 @@ class IndexCommandTest {
             + Files.readString(tmp.resolve("child.log")));
     child.destroyForcibly(); // SIGKILL
     child.waitFor();
-    long afterKill = committedImages(index);
+    long afterKill = Cli.committedImages(index);
     assertTrue(
         afterKill >= committed && afterKill < 30,
         "committed " + committed + ", after kill " + afterKill);
@@ -270,19 +270,6 @@ class IndexCommandTest {
       assertEquals(30, store.stats().images());
       Set<String> paths = new HashSet<>(store.filesUnder(photos).keySet());
       assertEquals(30, paths.size(), "no duplicates");
-    }
-  }
-
-  private static long committedImages(Path index) {
-    try {
-      if (!IndexOption.exists(index)) {
-        return 0;
-      }
-      try (LuceneVectorStore store = IndexOption.openExisting(index)) {
-        return store.stats().images();
-      }
-    } catch (IOException | UsageException e) {
-      return 0; // not created yet, or mid-commit: try again
     }
   }
 }

@@ -10,8 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glimpse.core.index.IndexHome;
 import dev.glimpse.core.index.LuceneVectorStore;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,12 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code glimpse index --reindex} as a model switch: built beside the current generation, made
@@ -401,27 +396,10 @@ class ReindexLifecycleTest {
   @Test
   void serve_answers_every_search_through_a_switch_and_then_uses_the_new_model() throws Exception {
     Path index = indexWithModelA();
-    CommandLine cli = GlimpseCli.commandLine(env());
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    AtomicInteger exit = new AtomicInteger(-1);
-    Thread server =
-        new Thread(
-            () ->
-                exit.set(
-                    cli.execute(
-                        "serve",
-                        "--index",
-                        index.toString(),
-                        "--port",
-                        "0",
-                        "--cache-dir",
-                        tmp.resolve("cache").toString())),
-            "serve-under-test");
-    server.start();
-    String base = awaitUrl(out, err, server);
+    ServeUnderTest server =
+        ServeUnderTest.start(
+            env(), "--index", index.toString(), "--cache-dir", tmp.resolve("cache").toString());
+    String base = server.base();
     HttpClient http = HttpClient.newHttpClient();
     assertEquals(modelA(), stats(http, base).get("model").get("id").asText());
 
@@ -502,9 +480,7 @@ class ReindexLifecycleTest {
       fromCli.add(parts[0] + " " + Float.parseFloat(parts[1]));
     }
     assertEquals(fromCli, fromServer);
-    server.interrupt();
-    server.join(10_000);
-    assertEquals(0, exit.get(), err.toString());
+    assertEquals(0, server.stop(), server.err());
   }
 
   /**
@@ -514,32 +490,19 @@ class ReindexLifecycleTest {
   @Test
   void serve_watch_follows_a_switch_and_indexes_new_photos_with_the_new_model() throws Exception {
     Path index = indexWithModelA();
-    CommandLine cli = GlimpseCli.commandLine(env());
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    AtomicInteger exit = new AtomicInteger(-1);
-    Thread server =
-        new Thread(
-            () ->
-                exit.set(
-                    cli.execute(
-                        "serve",
-                        "--index",
-                        index.toString(),
-                        "--port",
-                        "0",
-                        "--cache-dir",
-                        tmp.resolve("cache").toString(),
-                        "--watch", // no folders: the ones the index remembers
-                        "--watch-quiet-ms",
-                        "100",
-                        "--watch-max-wait-ms",
-                        "500")),
-            "serve-watch-under-test");
-    server.start();
-    String base = awaitUrl(out, err, server);
+    ServeUnderTest server =
+        ServeUnderTest.start(
+            env(),
+            "--index",
+            index.toString(),
+            "--cache-dir",
+            tmp.resolve("cache").toString(),
+            "--watch", // no folders: the ones the index remembers
+            "--watch-quiet-ms",
+            "100",
+            "--watch-max-wait-ms",
+            "500");
+    String base = server.base();
     HttpClient http = HttpClient.newHttpClient();
     Cli.Result reindex =
         Cli.run(
@@ -568,9 +531,7 @@ class ReindexLifecycleTest {
       images = stats(http, base).get("images").asInt();
     }
     assertEquals(PHOTOS + 1, images, "the new photo is indexed into the new generation");
-    server.interrupt();
-    server.join(30_000);
-    assertEquals(0, exit.get(), err.toString());
+    assertEquals(0, server.stop(), server.err());
     JsonNode s = status(index);
     assertEquals("g2", s.get("generation").asText());
     assertEquals(modelB(), s.get("model").asText(), "the watcher wrote with the new model");
@@ -584,21 +545,6 @@ class ReindexLifecycleTest {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     return JSON.readTree(r.body());
-  }
-
-  private static String awaitUrl(StringWriter out, StringWriter err, Thread server)
-      throws InterruptedException {
-    Pattern url = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/");
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      assertTrue(server.isAlive(), "serve exited early: " + err);
-      Matcher m = url.matcher(out.toString());
-      if (m.find()) {
-        return m.group();
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no URL printed: " + out + err);
   }
 
   private Path log(Path index) {

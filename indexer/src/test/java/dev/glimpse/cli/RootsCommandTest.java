@@ -10,25 +10,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glimpse.core.index.IndexConfig;
 import dev.glimpse.core.index.LuceneVectorStore;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Portable indexes end to end: photos and index moved together, {@code glimpse roots} and {@code
@@ -141,50 +134,18 @@ class RootsCommandTest {
             .get(0)
             .get("id")
             .asText();
-    CommandLine cli = GlimpseCli.commandLine(env());
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    AtomicInteger exit = new AtomicInteger(-1);
-    Thread server =
-        new Thread(
-            () ->
-                exit.set(
-                    cli.execute(
-                        "serve",
-                        "--index",
-                        index.toString(),
-                        "--port",
-                        "0",
-                        "--cache-dir",
-                        tmp.resolve("cache").toString())),
-            "serve-under-test");
-    server.start();
-    try {
-      Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/").matcher("");
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      boolean found = false;
-      while (!found && System.nanoTime() < deadline) {
-        assertTrue(server.isAlive(), "serve exited early: " + err);
-        Thread.sleep(50);
-        m = m.reset(out.toString());
-        found = m.find();
-      }
-      assertTrue(found, "no URL printed: " + out + err);
+    try (ServeUnderTest server =
+        ServeUnderTest.start(
+            env(), "--index", index.toString(), "--cache-dir", tmp.resolve("cache").toString())) {
       HttpResponse<byte[]> image =
           HttpClient.newHttpClient()
               .send(
-                  HttpRequest.newBuilder(URI.create(m.group() + "api/images/" + id)).build(),
+                  HttpRequest.newBuilder(URI.create(server.base() + "api/images/" + id)).build(),
                   HttpResponse.BodyHandlers.ofByteArray());
       assertEquals(200, image.statusCode());
       assertArrayEquals(Files.readAllBytes(pizza), image.body());
-    } finally {
-      server.interrupt();
-      server.join(10_000);
+      assertEquals(0, server.stop(), server.err());
     }
-    assertFalse(server.isAlive());
-    assertEquals(0, exit.get(), err.toString());
   }
 
   @Test

@@ -1,27 +1,19 @@
 package dev.glimpse.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code glimpse serve} (on port 0, in a thread) and {@code glimpse similar}, end to end. */
 class ServeAndSimilarCommandTest {
@@ -54,53 +46,26 @@ class ServeAndSimilarCommandTest {
   @Test
   void serve_on_port_0_prints_its_url_and_answers_health_until_interrupted() throws Exception {
     indexPhotos("food-pizza.jpg", "plant-flower.jpg");
-    CommandLine cli = GlimpseCli.commandLine(env());
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    AtomicInteger exit = new AtomicInteger(-1);
-    Thread server =
-        new Thread(
-            () ->
-                exit.set(
-                    cli.execute(
-                        "serve",
-                        "--index",
-                        tmp.resolve("index").toString(),
-                        "--port",
-                        "0",
-                        "--cache-dir",
-                        tmp.resolve("cache").toString())),
-            "serve-under-test");
-    server.start();
-    Pattern url = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/");
-    Matcher m = url.matcher("");
-    boolean found = false;
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!found && System.nanoTime() < deadline) {
-      assertTrue(server.isAlive(), "serve exited early: " + err);
-      Thread.sleep(50);
-      m = url.matcher(out.toString());
-      found = m.find();
-    }
-    assertTrue(found, "no URL printed: " + out + err);
+    ServeUnderTest server =
+        ServeUnderTest.start(
+            env(),
+            "--index",
+            tmp.resolve("index").toString(),
+            "--cache-dir",
+            tmp.resolve("cache").toString());
     HttpClient http = HttpClient.newHttpClient();
     HttpResponse<String> health =
         http.send(
-            HttpRequest.newBuilder(URI.create(m.group() + "health")).build(),
+            HttpRequest.newBuilder(URI.create(server.base() + "health")).build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, health.statusCode());
     assertEquals("ok", JSON.readTree(health.body()).get("status").asText());
     HttpResponse<String> search =
         http.send(
-            HttpRequest.newBuilder(URI.create(m.group() + "api/search?q=pizza&k=2")).build(),
+            HttpRequest.newBuilder(URI.create(server.base() + "api/search?q=pizza&k=2")).build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(2, JSON.readTree(search.body()).get("results").size(), search.body());
-    server.interrupt();
-    server.join(10_000);
-    assertFalse(server.isAlive());
-    assertEquals(0, exit.get(), err.toString());
+    assertEquals(0, server.stop(), server.err());
   }
 
   @Test

@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glimpse.core.index.LuceneVectorStore;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,13 +24,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code glimpse serve --watch} and {@code glimpse index --watch}, end to end. */
 class WatchCommandTest {
@@ -73,40 +69,20 @@ class WatchCommandTest {
             Cli.fixture("tiny-clip-hf").toString());
     assertEquals(0, indexed.exitCode(), indexed.err());
 
-    CommandLine cli = GlimpseCli.commandLine(env());
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    AtomicInteger exit = new AtomicInteger(-1);
-    Thread server =
-        new Thread(
-            () ->
-                exit.set(
-                    cli.execute(
-                        "serve",
-                        "--index",
-                        index.toString(),
-                        "--port",
-                        "0",
-                        "--cache-dir",
-                        tmp.resolve("cache").toString(),
-                        "--watch",
-                        photos.toString(),
-                        "--watch-quiet-ms",
-                        "100",
-                        "--watch-max-wait-ms",
-                        "500")),
-            "serve-under-test");
-    server.start();
-    Matcher url = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/").matcher("");
-    awaitTrue(
-        "the server's URL",
-        () -> {
-          assertTrue(server.isAlive(), "serve exited early: " + err);
-          return url.reset(out.toString()).find();
-        });
-    String base = url.group();
+    ServeUnderTest server =
+        ServeUnderTest.start(
+            env(),
+            "--index",
+            index.toString(),
+            "--cache-dir",
+            tmp.resolve("cache").toString(),
+            "--watch",
+            photos.toString(),
+            "--watch-quiet-ms",
+            "100",
+            "--watch-max-wait-ms",
+            "500");
+    String base = server.base();
     HttpClient http = HttpClient.newHttpClient();
     try {
       assertEquals(Set.of(photos.resolve("flower.jpg").toString()), searchPaths(http, base));
@@ -146,11 +122,9 @@ class WatchCommandTest {
                   && images(http, base) == 1);
       assertEquals(modified, score(http, base, renamed), 1e-6, "a rename keeps the vector");
     } finally {
-      server.interrupt();
-      server.join(30_000);
+      server.close();
     }
-    assertFalse(server.isAlive());
-    assertEquals(0, exit.get(), err.toString());
+    assertEquals(0, server.stop(), server.err());
   }
 
   private static int images(HttpClient http, String base) throws Exception {
@@ -214,11 +188,11 @@ class WatchCommandTest {
         "some commits of the burst",
         () -> {
           assertTrue(first.isAlive(), "the child exited: " + Files.readString(firstLog));
-          return committedImages(index) >= 10;
+          return Cli.committedImages(index) >= 10;
         });
     first.destroyForcibly(); // SIGKILL
     first.waitFor();
-    long afterKill = committedImages(index);
+    long afterKill = Cli.committedImages(index);
     assertTrue(
         afterKill >= 10 && afterKill < total,
         "killed mid-burst: " + afterKill + " of " + total + " committed");
@@ -232,7 +206,7 @@ class WatchCommandTest {
             assertTrue(second.isAlive(), "the child exited: " + Files.readString(secondLog));
             // The summary line comes before "watching": the catch-up run is done then.
             return Files.readString(secondLog).contains("watching 1 folder(s)")
-                && committedImages(index) == total;
+                && Cli.committedImages(index) == total;
           });
       Matcher run =
           Pattern.compile("(\\d+) indexed, (\\d+) unchanged").matcher(Files.readString(secondLog));
@@ -296,19 +270,6 @@ class WatchCommandTest {
       byte[] bytes = ByteBuffer.allocate(base.length + 4).put(base).putInt(i).array();
       Path folder = Files.createDirectories(photos.resolve("burst-" + (i % 4)));
       Files.write(folder.resolve("copy-" + i + ".jpg"), bytes);
-    }
-  }
-
-  private static long committedImages(Path index) {
-    try {
-      if (!IndexOption.exists(index)) {
-        return 0;
-      }
-      try (LuceneVectorStore store = IndexOption.openExisting(index)) {
-        return store.stats().images();
-      }
-    } catch (IOException | UsageException e) {
-      return 0; // not created yet, or mid-commit: try again
     }
   }
 }

@@ -231,29 +231,7 @@ public final class ImageIndexer {
             .name("glimpse-encode")
             .start(guard(() -> encodeLoop(prepared, writes))));
     threads.add(Thread.ofPlatform().name("glimpse-write").start(guard(() -> writeLoop(writes))));
-    Set<Path> incomplete = Set.of();
-    try {
-      incomplete =
-          new FileWalker(options.includeHidden(), excluded)
-              .walk(
-                  options.roots(),
-                  c -> {
-                    if (failure.get() != null || Thread.currentThread().isInterrupted()) {
-                      throw new RunFailedException(); // a long walk of unchanged files stops too
-                    }
-                    if (admit(c, existing, seen)) {
-                      put(work, c);
-                    }
-                  },
-                  this::skip);
-    } catch (RuntimeException | IOException e) {
-      failure.compareAndSet(null, e);
-    } finally {
-      walkDone = true;
-      for (int i = 0; i < workers; i++) {
-        putUnlessFailed(work, Pill.INSTANCE);
-      }
-    }
+    Set<Path> incomplete = walk(work, existing, seen, workers);
     joinAll(threads);
     rethrowFailure();
     return incomplete;
@@ -548,25 +526,7 @@ public final class ImageIndexer {
                         }
                       })));
     }
-    Set<Path> incomplete = Set.of();
-    try {
-      incomplete =
-          new FileWalker(options.includeHidden(), excluded)
-              .walk(
-                  options.roots(),
-                  c -> {
-                    if (admit(c, existing, seen)) {
-                      put(work, c);
-                    }
-                  },
-                  this::skip);
-    } catch (RuntimeException | IOException e) {
-      failure.compareAndSet(null, e);
-    } finally {
-      for (int i = 0; i < workers; i++) {
-        putUnlessFailed(work, Pill.INSTANCE);
-      }
-    }
+    Set<Path> incomplete = walk(work, existing, seen, workers);
     for (Thread t : threads) {
       t.join();
     }
@@ -577,6 +537,40 @@ public final class ImageIndexer {
         skip(new SkippedFile(dup.path(), failed, "same content as a skipped file"));
       } else {
         count(Outcome.REUSED);
+      }
+    }
+    return incomplete;
+  }
+
+  /**
+   * The walker: queues the files that need work for the decode workers, then one end marker per
+   * worker. Stops early once the run has failed or been cancelled.
+   *
+   * @return the folders that could not be listed completely
+   */
+  private Set<Path> walk(
+      BlockingQueue<Object> work, Map<String, FileState> existing, Set<String> seen, int workers) {
+    Set<Path> incomplete = Set.of();
+    try {
+      incomplete =
+          new FileWalker(options.includeHidden(), excluded)
+              .walk(
+                  options.roots(),
+                  c -> {
+                    if (failure.get() != null || Thread.currentThread().isInterrupted()) {
+                      throw new RunFailedException(); // a long walk of unchanged files stops too
+                    }
+                    if (admit(c, existing, seen)) {
+                      put(work, c);
+                    }
+                  },
+                  this::skip);
+    } catch (RuntimeException | IOException e) {
+      failure.compareAndSet(null, e);
+    } finally {
+      walkDone = true;
+      for (int i = 0; i < workers; i++) {
+        putUnlessFailed(work, Pill.INSTANCE);
       }
     }
     return incomplete;
