@@ -3,6 +3,8 @@ package dev.glimpse.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -45,5 +47,27 @@ final class Cli {
     } catch (java.io.IOException | UsageException e) {
       return 0; // not created yet, or mid-commit: ask again
     }
+  }
+
+  /**
+   * Starts the CLI in a child JVM (with the launcher's vector module), its output to a log file,
+   * for tests that kill it with SIGKILL or stop it at a crash point.
+   *
+   * @param jvmOptions extra JVM options, e.g. {@code -Dglimpse.test.crashAt=...}
+   * @param env extra environment variables
+   * @param log where stdout and stderr go
+   * @param args the command line, e.g. {@code index DIR --index DIR}
+   */
+  static Process child(List<String> jvmOptions, Map<String, String> env, Path log, String... args)
+      throws java.io.IOException {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(javaBin, "--add-modules", "jdk.incubator.vector"));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), GlimpseCli.class.getName()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    pb.redirectOutput(log.toFile());
+    return pb.start();
   }
 }

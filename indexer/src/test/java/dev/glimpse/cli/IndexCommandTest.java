@@ -217,32 +217,23 @@ class IndexCommandTest {
   void kill_9_mid_run_then_resume_loses_nothing_and_duplicates_nothing() throws Exception {
     Path photos = copySamples(tmp.resolve("photos"));
     Path index = tmp.resolve("index");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                java,
-                "--add-modules",
-                "jdk.incubator.vector",
-                "-cp",
-                System.getProperty("java.class.path"),
-                GlimpseCli.class.getName(),
-                "index",
-                photos.toString(),
-                "--index",
-                index.toString(),
-                "--model",
-                Cli.fixture("tiny-clip-hf").toString(),
-                "--batch",
-                "1",
-                "--threads",
-                "1",
-                "--commit-every",
-                "2"));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("HF_HOME", tmp.resolve("hf").toString());
-    pb.redirectOutput(tmp.resolve("child.log").toFile());
-    Process child = pb.start();
+    Process child =
+        Cli.child(
+            List.of(),
+            Map.of("HF_HOME", tmp.resolve("hf").toString()),
+            tmp.resolve("child.log"),
+            "index",
+            photos.toString(),
+            "--index",
+            index.toString(),
+            "--model",
+            Cli.fixture("tiny-clip-hf").toString(),
+            "--batch",
+            "1",
+            "--threads",
+            "1",
+            "--commit-every",
+            "2");
     long committed = 0;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (committed < 4 && child.isAlive() && System.nanoTime() < deadline) {

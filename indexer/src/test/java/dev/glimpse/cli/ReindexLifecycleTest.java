@@ -78,6 +78,22 @@ class ReindexLifecycleTest {
     return index;
   }
 
+  /** {@code glimpse index PHOTOS --index INDEX --reindex --model B [EXTRA...]}, in-process. */
+  private Cli.Result reindexToB(Path index, String... extra) throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "index",
+                photos().toString(),
+                "--index",
+                index.toString(),
+                "--reindex",
+                "--model",
+                modelB()));
+    args.addAll(List.of(extra));
+    return Cli.run(env(), args.toArray(String[]::new));
+  }
+
   private JsonNode status(Path index) throws IOException {
     Cli.Result r = Cli.run(env(), "status", "--index", index.toString(), "--json");
     assertEquals(0, r.exitCode(), r.err());
@@ -166,17 +182,7 @@ class ReindexLifecycleTest {
     assertTrue(s1.get("switched").asText().contains("from generation g1 to g2"), same.out());
     assertEquals(modelA(), status(index).get("model").asText());
 
-    Cli.Result other =
-        Cli.run(
-            env(),
-            "index",
-            photos().toString(),
-            "--index",
-            index.toString(),
-            "--reindex",
-            "--model",
-            modelB(),
-            "--json");
+    Cli.Result other = reindexToB(index, "--json");
     assertEquals(0, other.exitCode(), other.err());
     JsonNode st = status(index);
     assertEquals(modelB(), st.get("model").asText());
@@ -300,16 +306,7 @@ class ReindexLifecycleTest {
       if (model.equals(modelA())) {
         assertEquals(before, searchIds(index, "a red bicycle"), point);
       }
-      Cli.Result finish =
-          Cli.run(
-              env(),
-              "index",
-              photos().toString(),
-              "--index",
-              index.toString(),
-              "--reindex",
-              "--model",
-              modelB());
+      Cli.Result finish = reindexToB(index);
       assertEquals(0, finish.exitCode(), point + ": " + finish.err());
       JsonNode after = status(index);
       assertEquals(modelB(), after.get("model").asText(), point);
@@ -368,17 +365,7 @@ class ReindexLifecycleTest {
       assertEquals(modelB(), s.get("switch").get("model").asText());
       assertEquals(before, searchIds(index, "a red bicycle"), "round " + round);
     }
-    Cli.Result finish =
-        Cli.run(
-            env(),
-            "index",
-            photos().toString(),
-            "--index",
-            index.toString(),
-            "--reindex",
-            "--model",
-            modelB(),
-            "--json");
+    Cli.Result finish = reindexToB(index, "--json");
     assertEquals(0, finish.exitCode(), finish.err());
     JsonNode summary = JSON.readTree(finish.out());
     assertTrue(summary.get("switched").asText().contains("resumed"), finish.out());
@@ -434,16 +421,7 @@ class ReindexLifecycleTest {
                     }
                   }));
     }
-    Cli.Result reindex =
-        Cli.run(
-            env(),
-            "index",
-            photos().toString(),
-            "--index",
-            index.toString(),
-            "--reindex",
-            "--model",
-            modelB());
+    Cli.Result reindex = reindexToB(index);
     assertEquals(0, reindex.exitCode(), reindex.err());
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     String model = modelA();
@@ -504,16 +482,7 @@ class ReindexLifecycleTest {
             "500");
     String base = server.base();
     HttpClient http = HttpClient.newHttpClient();
-    Cli.Result reindex =
-        Cli.run(
-            env(),
-            "index",
-            photos().toString(),
-            "--index",
-            index.toString(),
-            "--reindex",
-            "--model",
-            modelB());
+    Cli.Result reindex = reindexToB(index);
     assertEquals(0, reindex.exitCode(), reindex.err());
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     String generation = "g1";
@@ -552,26 +521,14 @@ class ReindexLifecycleTest {
   }
 
   private Process child(Path index, String crashPoint, List<String> extra) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector"));
-    if (crashPoint != null) {
-      cmd.add("-Dglimpse.test.crashAt=" + crashPoint);
-    }
-    cmd.addAll(
-        List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            GlimpseCli.class.getName(),
-            "index",
-            photos().toString(),
-            "--index",
-            index.toString()));
-    cmd.addAll(extra);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("HF_HOME", tmp.resolve("hf").toString());
-    pb.environment().put("HF_ENDPOINT", "http://127.0.0.1:9");
-    pb.redirectOutput(log(index).toFile());
-    return pb.start();
+    List<String> args =
+        new ArrayList<>(List.of("index", photos().toString(), "--index", index.toString()));
+    args.addAll(extra);
+    return Cli.child(
+        crashPoint == null ? List.of() : List.of("-Dglimpse.test.crashAt=" + crashPoint),
+        env(),
+        log(index),
+        args.toArray(String[]::new));
   }
 
   /** Images committed in the generation a switch is building, 0 while there is none. */

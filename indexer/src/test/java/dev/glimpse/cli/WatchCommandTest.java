@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -226,37 +225,27 @@ class WatchCommandTest {
   }
 
   private Process startWatching(Path photos, Path index, Path log) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                java,
-                "--add-modules",
-                "jdk.incubator.vector",
-                "-cp",
-                System.getProperty("java.class.path"),
-                GlimpseCli.class.getName(),
-                "index",
-                photos.toString(),
-                "--index",
-                index.toString(),
-                "--model",
-                Cli.fixture("tiny-clip-hf").toString(),
-                "--batch",
-                "1",
-                "--threads",
-                "1",
-                "--commit-every",
-                "5",
-                "--watch",
-                "--watch-quiet-ms",
-                "100",
-                "--watch-max-wait-ms",
-                "500"));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("HF_HOME", tmp.resolve("hf").toString());
-    pb.redirectOutput(log.toFile());
-    return pb.start();
+    return Cli.child(
+        List.of(),
+        Map.of("HF_HOME", tmp.resolve("hf").toString()),
+        log,
+        "index",
+        photos.toString(),
+        "--index",
+        index.toString(),
+        "--model",
+        Cli.fixture("tiny-clip-hf").toString(),
+        "--batch",
+        "1",
+        "--threads",
+        "1",
+        "--commit-every",
+        "5",
+        "--watch",
+        "--watch-quiet-ms",
+        "100",
+        "--watch-max-wait-ms",
+        "500");
   }
 
   /** Distinct JPEGs: bytes after the end marker make each copy new content that decodes alike. */
