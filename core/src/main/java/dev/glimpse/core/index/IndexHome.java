@@ -311,11 +311,11 @@ public final class IndexHome {
    *
    * @param lock the held switch lock
    * @param pending the switch; its index must be committed and closed
-   * @return the generation that was current before, now removed (or left for later when another
-   *     process is still writing to it)
+   * @return whether the generation that was current before is gone; false when another process
+   *     still writes to it or it could not be deleted (the next switch removes it)
    * @throws IOException if the pointer cannot be written; the old generation is then still current
    */
-  public Optional<Generation> publish(SwitchLock lock, PendingSwitch pending) throws IOException {
+  public boolean publish(SwitchLock lock, PendingSwitch pending) throws IOException {
     lock.ensureValid();
     Generation next = pending.generation();
     if (!hasLuceneIndex(next.dir())) {
@@ -328,10 +328,15 @@ public final class IndexHome {
     crashPoints.reached("switch-after-pointer");
     Files.deleteIfExists(home.resolve(PENDING));
     IOUtils.fsync(home, true);
-    if (old.isPresent() && !old.get().name().equals(next.name())) {
-      removeGeneration(old.get());
+    if (old.isEmpty() || old.get().name().equals(next.name())) {
+      return true;
     }
-    return old;
+    try {
+      return removeGeneration(old.get());
+    } catch (IOException e) {
+      // The switch is done; what is left of the old generation goes with the next switch.
+      return false;
+    }
   }
 
   /**
@@ -352,15 +357,17 @@ public final class IndexHome {
    * Deletes a generation that is no longer current, unless another process still writes to it (then
    * it is left for the next switch to remove). Readers that still have it open keep reading their
    * open files.
+   *
+   * @return whether it was removed
    */
-  private void removeGeneration(Generation g) throws IOException {
+  private boolean removeGeneration(Generation g) throws IOException {
     crashPoints.reached("switch-before-remove-old");
     try (Directory dir = FSDirectory.open(g.dir(), NativeFSLockFactory.INSTANCE)) {
       Lock writeLock;
       try {
         writeLock = dir.obtainLock("write.lock");
       } catch (LockObtainFailedException e) {
-        return; // a glimpse index run still writes to it
+        return false; // a glimpse index run still writes to it
       }
       try (writeLock) {
         for (Path f : luceneFiles(g.dir())) {
@@ -375,6 +382,7 @@ public final class IndexHome {
     if (!g.name().equals(LEGACY)) {
       deleteTree(g.dir());
     }
+    return true;
   }
 
   private Generation generation(String name) {

@@ -54,8 +54,11 @@ public final class GenerationSwitch {
    * @param from the generation that was current before
    * @param to the generation that is current now
    * @param resumed whether the run resumed a switch that had been interrupted
+   * @param oldRemoved whether the old generation is gone (false: another process still writes to
+   *     it, or it could not be deleted; the next switch removes it)
    */
-  public record Result(IndexingSummary summary, String from, String to, boolean resumed) {
+  public record Result(
+      IndexingSummary summary, String from, String to, boolean resumed, boolean oldRemoved) {
     /** One line for people. */
     public String describe() {
       return "switched from generation "
@@ -63,7 +66,9 @@ public final class GenerationSwitch {
           + " to "
           + to
           + (resumed ? " (resumed an interrupted switch)" : "")
-          + "; the old generation was removed";
+          + (oldRemoved
+              ? "; the old generation was removed"
+              : "; the old generation is still in use and will be removed by the next switch");
     }
   }
 
@@ -98,8 +103,8 @@ public final class GenerationSwitch {
       long done =
           summary.indexed() + summary.unchanged() + summary.reused() + summary.skippedTotal();
       home.reportProgress(pending, new IndexHome.Progress(done, true, done));
-      home.publish(lock, pending);
-      return new Result(summary, current.name(), pending.generation().name(), resumed);
+      boolean removed = home.publish(lock, pending);
+      return new Result(summary, current.name(), pending.generation().name(), resumed, removed);
     }
   }
 

@@ -91,6 +91,7 @@ class GenerationSwitchTest {
     assertEquals("g1", r.from());
     assertEquals("g2", r.to());
     assertFalse(r.resumed());
+    assertTrue(r.oldRemoved());
     assertEquals(5, r.summary().indexed(), "every image is encoded with the new model");
     assertEquals("g2", home.current().orElseThrow().name());
     assertEquals("model-b", model(home));
@@ -197,9 +198,12 @@ class GenerationSwitchTest {
     try (LuceneVectorStore writer = LuceneVectorStore.open(g1.dir(), config("model-a"))) {
       run(photos, home.path()).run(writer, Optional.empty(), IndexingListener.NONE);
       // a glimpse index run still holds g1's write lock while the switch publishes
-      new GenerationSwitch(home).rebuild(config("model-b"), run(photos, home.path()));
+      GenerationSwitch.Result r =
+          new GenerationSwitch(home).rebuild(config("model-b"), run(photos, home.path()));
       assertEquals("g2", home.current().orElseThrow().name());
       assertTrue(Files.isDirectory(g1.dir()), "not removed under a writer");
+      assertFalse(r.oldRemoved());
+      assertTrue(r.describe().contains("still in use"), r.describe());
     }
     new GenerationSwitch(home).rebuild(config("model-a"), run(photos, home.path()));
     assertEquals("g3", home.current().orElseThrow().name());
