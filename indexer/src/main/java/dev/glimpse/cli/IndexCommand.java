@@ -189,11 +189,11 @@ final class IndexCommand implements Callable<Integer> {
     Path indexDir = IndexLocation.resolve(index, env);
     IndexHome home = IndexHome.at(indexDir);
     Optional<IndexHome.Generation> current = home.current();
-    Optional<ModelManifest> recorded = IndexOption.recordedModel(indexDir);
+    IndexOption.Recorded inIndex = IndexOption.recorded(indexDir);
+    Optional<ModelManifest> recorded = inIndex.model();
     String modelId = chooseModel(recorded, indexDir);
     RememberedSettings remembered =
-        RememberedSettings.resolve(
-            IndexOption.recordedSettings(indexDir), roots, includeHidden, maxPixels, indexDir);
+        RememberedSettings.resolve(inIndex.settings(), roots, includeHidden, maxPixels, indexDir);
     remembered.notes().forEach(n -> err.println("glimpse: note: " + n));
     IndexingOptions options =
         new IndexingOptions(
@@ -231,7 +231,7 @@ final class IndexCommand implements Callable<Integer> {
           new IndexRun(ImageEncoder.of(model), options, remembered.settings(), indexDir, err);
       IndexingSummary summary;
       Optional<String> switched = Optional.empty();
-      if (reindex && current.isPresent() && !dryRun) {
+      if (reindex && current.isPresent()) {
         GenerationSwitch.Result r;
         try {
           r = new GenerationSwitch(home).rebuild(config, run::into);

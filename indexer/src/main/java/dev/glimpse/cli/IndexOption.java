@@ -21,25 +21,24 @@ final class IndexOption {
     return IndexHome.at(dir).current().isPresent();
   }
 
-  /** The model the current generation of an index records, if any. */
-  static Optional<ModelManifest> recordedModel(Path dir) throws IOException {
-    Optional<IndexHome.Generation> current = IndexHome.at(dir).current();
-    if (current.isEmpty()) {
-      return Optional.empty();
-    }
-    try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(current.get().dir(), dir)) {
-      return store.manifest();
-    }
+  /**
+   * What the current generation of an index records: the model and the remembered options.
+   *
+   * @param model the model its vectors came from, if recorded
+   * @param settings its roots, hidden-files and pixel-limit options, if recorded
+   */
+  record Recorded(Optional<ModelManifest> model, Optional<IndexSettings> settings) {
+    static final Recorded NONE = new Recorded(Optional.empty(), Optional.empty());
   }
 
-  /** The options an existing index remembers (roots, hidden files, pixel limit), if any. */
-  static Optional<IndexSettings> recordedSettings(Path dir) throws IOException {
+  /** What the current generation of an index records (nothing when there is no index yet). */
+  static Recorded recorded(Path dir) throws IOException {
     Optional<IndexHome.Generation> current = IndexHome.at(dir).current();
     if (current.isEmpty()) {
-      return Optional.empty();
+      return Recorded.NONE;
     }
     try (LuceneVectorStore store = LuceneVectorStore.openReadOnly(current.get().dir(), dir)) {
-      return store.settings();
+      return new Recorded(store.manifest(), store.settings());
     }
   }
 

@@ -166,7 +166,7 @@ final class ServeCommand implements Callable<Integer> {
       return null;
     }
     IndexSettings remembered =
-        IndexOption.recordedSettings(home.path()).orElse(IndexSettings.defaults(List.of()));
+        IndexOption.recorded(home.path()).settings().orElse(IndexSettings.defaults(List.of()));
     List<Path> folders =
         (watch.isEmpty() ? remembered.roots() : watch)
             .stream().map(p -> p.toAbsolutePath().normalize()).toList();

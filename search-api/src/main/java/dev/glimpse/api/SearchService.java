@@ -18,6 +18,7 @@ import dev.glimpse.core.indexing.ImageEncoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -51,6 +52,9 @@ public final class SearchService implements AutoCloseable {
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
   };
 
+  /** How long a server waits after a failed switch before it tries to load the new pair again. */
+  private static final Duration SWITCH_RETRY = Duration.ofSeconds(30);
+
   /** A search asks for up to this many more hits to make up for hits whose files are gone. */
   private static final int MAX_STALE_REFILL = 3;
 
@@ -60,9 +64,6 @@ public final class SearchService implements AutoCloseable {
   private final ThumbnailCache thumbnails;
   private final AtomicReference<Served> served = new AtomicReference<>();
   private final Object switching = new Object();
-
-  /** How long a server waits after a failed switch before it tries to load the new pair again. */
-  private static final java.time.Duration SWITCH_RETRY = java.time.Duration.ofSeconds(30);
 
   private boolean switchFailed;
   private long switchFailedAt;
@@ -302,34 +303,28 @@ public final class SearchService implements AutoCloseable {
      */
     public List<SearchHit> search(float[] query, int k, int offset, SearchFilter filter)
         throws IOException {
-      int extra = 0;
+      int largest = Params.MAX_WINDOW - offset;
+      int window = k;
       for (int round = 0; ; round++) {
-        int window = Math.min(k + extra, Params.MAX_WINDOW - offset);
         List<SearchHit> hits = served.store.search(query, window, offset, filter);
-        List<SearchHit> live = new ArrayList<>(Math.min(k, hits.size()));
+        List<SearchHit> live = new ArrayList<>(hits.size());
         int gone = 0;
         for (SearchHit h : hits) {
-          if (!Files.exists(Path.of(h.record().path()))) {
-            gone++;
-            continue;
-          }
-          if (live.size() < k) {
+          if (Files.exists(Path.of(h.record().path()))) {
             live.add(h);
-          }
-        }
-        if (gone > 0 && round == 0) {
-          for (SearchHit h : hits) {
-            if (!Files.exists(Path.of(h.record().path()))) {
+          } else {
+            gone++;
+            if (round == 0) {
               staleHits.increment();
               staleListener.accept(h.record().path());
             }
           }
         }
-        boolean exhausted = hits.size() < window || window < k + extra;
-        if (live.size() >= k || gone == 0 || exhausted || round >= MAX_STALE_REFILL) {
-          return live;
+        boolean noMore = hits.size() < window || window >= largest;
+        if (live.size() >= k || gone == 0 || noMore || round == MAX_STALE_REFILL) {
+          return live.size() > k ? live.subList(0, k) : live;
         }
-        extra += Math.max(gone, k);
+        window = Math.min(largest, window + Math.max(gone, k));
       }
     }
 
