@@ -297,7 +297,10 @@ class ReindexLifecycleTest {
       Path index = tmp.resolve("crash-" + n++);
       copyTree(pristine, index);
       Process child = child(index, point, List.of("--reindex", "--model", modelB()));
-      assertTrue(child.waitFor(120, TimeUnit.SECONDS), "child did not stop at " + point);
+      if (!child.waitFor(120, TimeUnit.SECONDS)) {
+        child.destroyForcibly(); // no child outlives the test
+        throw new AssertionError("child did not stop at " + point);
+      }
       assertEquals(86, child.exitValue(), point + ": " + Files.readString(log(index)));
       JsonNode s = status(index);
       String model = s.get("model").asText();

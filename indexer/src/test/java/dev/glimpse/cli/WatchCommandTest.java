@@ -174,23 +174,26 @@ class WatchCommandTest {
     Path index = tmp.resolve("index");
     Path firstLog = tmp.resolve("first.log");
     Process first = startWatching(photos, index, firstLog);
-    awaitTrue(
-        "the first child to watch",
-        () -> {
-          assertTrue(first.isAlive(), "the child exited: " + Files.readString(firstLog));
-          return Files.readString(firstLog).contains("watching 1 folder(s)");
-        });
-
     int total = 200;
-    writeDistinctCopies(photos, total);
-    awaitTrue(
-        "some commits of the burst",
-        () -> {
-          assertTrue(first.isAlive(), "the child exited: " + Files.readString(firstLog));
-          return Cli.committedImages(index) >= 10;
-        });
-    first.destroyForcibly(); // SIGKILL
-    first.waitFor();
+    try {
+      awaitTrue(
+          "the first child to watch",
+          () -> {
+            assertTrue(first.isAlive(), "the child exited: " + Files.readString(firstLog));
+            return Files.readString(firstLog).contains("watching 1 folder(s)");
+          });
+      writeDistinctCopies(photos, total);
+      awaitTrue(
+          "some commits of the burst",
+          () -> {
+            assertTrue(first.isAlive(), "the child exited: " + Files.readString(firstLog));
+            return Cli.committedImages(index) >= 10;
+          });
+    } finally {
+      first
+          .destroyForcibly(); // SIGKILL (also when an assertion failed: no child outlives the test)
+      first.waitFor();
+    }
     long afterKill = Cli.committedImages(index);
     assertTrue(
         afterKill >= 10 && afterKill < total,

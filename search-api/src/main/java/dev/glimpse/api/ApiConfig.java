@@ -24,6 +24,9 @@ import java.util.Optional;
  *     wait for the running call and are then encoded together, one call at a time; 0 lets every
  *     request thread run its own call at once; -1 (the default) picks by engine, see {@link
  *     #AUTO_TEXT_BATCH_SIZE}
+ * @param checkFiles whether a search leaves out hits whose file no longer exists (one file-system
+ *     check per hit of a page; on by default, off only for benchmark indexes of synthetic entries
+ *     that have no files)
  */
 public record ApiConfig(
     String host,
@@ -35,7 +38,8 @@ public record ApiConfig(
     Optional<Path> thumbnailCacheDir,
     long thumbnailMemoryBytes,
     Duration refreshInterval,
-    int textBatchSize) {
+    int textBatchSize,
+    boolean checkFiles) {
 
   /** Default host: loopback only. */
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -141,7 +145,8 @@ public record ApiConfig(
         Optional.empty(),
         DEFAULT_THUMBNAIL_MEMORY_BYTES,
         Duration.ofSeconds(1),
-        DEFAULT_TEXT_BATCH_SIZE);
+        DEFAULT_TEXT_BATCH_SIZE,
+        true);
   }
 
   /** A copy that requires the given key on every address (for tests of the key check). */
@@ -156,7 +161,8 @@ public record ApiConfig(
         thumbnailCacheDir,
         thumbnailMemoryBytes,
         refreshInterval,
-        textBatchSize);
+        textBatchSize,
+        checkFiles);
   }
 
   /** A copy with another upload limit. */
@@ -171,7 +177,8 @@ public record ApiConfig(
         thumbnailCacheDir,
         thumbnailMemoryBytes,
         refreshInterval,
-        textBatchSize);
+        textBatchSize,
+        checkFiles);
   }
 
   /** A copy that caches thumbnails on disk under a folder. */
@@ -186,7 +193,8 @@ public record ApiConfig(
         Optional.of(dir),
         thumbnailMemoryBytes,
         refreshInterval,
-        textBatchSize);
+        textBatchSize,
+        checkFiles);
   }
 
   /** A copy with another index refresh interval. */
@@ -201,7 +209,8 @@ public record ApiConfig(
         thumbnailCacheDir,
         thumbnailMemoryBytes,
         interval,
-        textBatchSize);
+        textBatchSize,
+        checkFiles);
   }
 
   /** A copy with another text batch bound (0: no batching). */
@@ -216,7 +225,24 @@ public record ApiConfig(
         thumbnailCacheDir,
         thumbnailMemoryBytes,
         refreshInterval,
-        size);
+        size,
+        checkFiles);
+  }
+
+  /** A copy that checks, or not, that each hit's file still exists (see {@link #checkFiles}). */
+  public ApiConfig withFileChecks(boolean check) {
+    return new ApiConfig(
+        host,
+        apiKey,
+        requireApiKey,
+        maxUploadBytes,
+        maxUploadPixels,
+        queryCacheEntries,
+        thumbnailCacheDir,
+        thumbnailMemoryBytes,
+        refreshInterval,
+        textBatchSize,
+        check);
   }
 
   /**

@@ -310,7 +310,7 @@ public final class SearchService implements AutoCloseable {
         List<SearchHit> live = new ArrayList<>(hits.size());
         int gone = 0;
         for (SearchHit h : hits) {
-          if (Files.exists(Path.of(h.record().path()))) {
+          if (!config.checkFiles() || Files.exists(Path.of(h.record().path()))) {
             live.add(h);
           } else {
             gone++;
