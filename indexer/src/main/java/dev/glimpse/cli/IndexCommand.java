@@ -223,7 +223,7 @@ final class IndexCommand implements Callable<Integer> {
                   .map(ModelManifest::modelId)
                   .orElse(loaded.canonicalId()),
               model.dimension(),
-              "clip(" + model.preprocess().cropSize() + ")",
+              model.preprocess().describe(),
               model.engineDescription());
       IndexConfig config =
           IndexConfig.forModel(manifest).withHnsw(hnswM, hnswBeam).withQuantization(quantization);

@@ -82,6 +82,11 @@ final class ModelOptions {
      */
     ModelManifest manifest(String modelId, int dimension, String preprocess, String precision)
         throws IOException {
+      return pinned(modelId, dimension, preprocess, precision).withFamily(model.family().label());
+    }
+
+    private ModelManifest pinned(String modelId, int dimension, String preprocess, String precision)
+        throws IOException {
       if (isFolder(id)) {
         WeightsFingerprint weights =
             verified.isPresent() ? verified.get() : WeightsFingerprint.of(dir);

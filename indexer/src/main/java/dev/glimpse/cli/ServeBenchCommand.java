@@ -234,7 +234,7 @@ final class ServeBenchCommand implements Callable<Integer> {
               dir.toString(),
               Optional.empty(),
               m.dimension(),
-              "clip(" + m.preprocess().cropSize() + ")",
+              m.preprocess().describe(),
               m.engineDescription());
       LoadIndexBuilder.Result built =
           new LoadIndexBuilder(m, manifest, line -> log(err, line))

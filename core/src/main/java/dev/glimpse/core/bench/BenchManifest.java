@@ -13,7 +13,7 @@ final class BenchManifest {
         "bench-random",
         Optional.empty(),
         model.dimension(),
-        "clip(" + model.preprocess().cropSize() + ")",
+        model.preprocess().describe(),
         model.engineDescription());
   }
 }

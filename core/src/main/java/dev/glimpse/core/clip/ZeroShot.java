@@ -1,6 +1,9 @@
 package dev.glimpse.core.clip;
 
-/** CLIP's zero-shot scoring: scaled cosine similarities and a softmax over the candidates. */
+/**
+ * Zero-shot scoring: scaled cosine similarities, then for CLIP a softmax over the candidates, for
+ * SigLIP an element-wise sigmoid (each image-text pair's own probability).
+ */
 public final class ZeroShot {
   private ZeroShot() {}
 
@@ -9,6 +12,24 @@ public final class ZeroShot {
     float[] out = new float[texts.length];
     for (int j = 0; j < texts.length; j++) {
       out[j] = scale * Vectors.dot(image, texts[j]);
+    }
+    return out;
+  }
+
+  /** {@code scale * image . text + bias} for each normalised text row (SigLIP's logits). */
+  public static float[] logits(float[] image, float[][] texts, float scale, float bias) {
+    float[] out = logits(image, texts, scale);
+    for (int j = 0; j < out.length; j++) {
+      out[j] += bias;
+    }
+    return out;
+  }
+
+  /** The element-wise logistic sigmoid. */
+  public static float[] sigmoid(float[] logits) {
+    float[] out = new float[logits.length];
+    for (int i = 0; i < logits.length; i++) {
+      out[i] = (float) (1 / (1 + Math.exp(-logits[i])));
     }
     return out;
   }

@@ -13,7 +13,10 @@ import java.util.List;
 /**
  * Zero-shot classification as in the CLIP paper: each label becomes one or more prompts, the
  * prompts' normalised text embeddings are averaged into a class embedding, and an image's scaled
- * cosine similarities to the classes go through a softmax.
+ * cosine similarities to the classes go through a softmax. For SigLIP models the scaled cosine plus
+ * the model's logit bias goes through a sigmoid instead: each label's probability is then the
+ * model's own estimate that the image shows it, independent of the other labels (they need not sum
+ * to 1, and all can be low).
  */
 public final class ZeroShotClassifier {
   /** The default prompt of the CLIP paper. */
@@ -22,14 +25,23 @@ public final class ZeroShotClassifier {
   private final List<String> labels;
   private final float[][] classEmbeddings;
   private final float logitScale;
+  private final float logitBias;
+  private final boolean sigmoid;
 
   /** One label and its probability. */
   public record Prediction(String label, float probability, float logit) {}
 
-  private ZeroShotClassifier(List<String> labels, float[][] classEmbeddings, float logitScale) {
+  private ZeroShotClassifier(
+      List<String> labels,
+      float[][] classEmbeddings,
+      float logitScale,
+      float logitBias,
+      boolean sigmoid) {
     this.labels = List.copyOf(labels);
     this.classEmbeddings = classEmbeddings;
     this.logitScale = logitScale;
+    this.logitBias = logitBias;
+    this.sigmoid = sigmoid;
   }
 
   /**
@@ -72,7 +84,8 @@ public final class ZeroShotClassifier {
       }
       classes[i] = Vectors.normalize(mean);
     }
-    return new ZeroShotClassifier(labels, classes, model.logitScale());
+    return new ZeroShotClassifier(
+        labels, classes, model.logitScale(), model.logitBias(), model.family().sigmoid());
   }
 
   /** OpenAI's 80 ImageNet prompt templates, for {@code --ensemble}. */
@@ -89,14 +102,25 @@ public final class ZeroShotClassifier {
 
   /** Probabilities for a normalised image embedding, highest first. */
   public List<Prediction> classify(float[] imageEmbedding) {
-    float[] logits = ZeroShot.logits(imageEmbedding, classEmbeddings, logitScale);
-    float[] probs = ZeroShot.softmax(logits);
+    float[] logits =
+        sigmoid
+            ? ZeroShot.logits(imageEmbedding, classEmbeddings, logitScale, logitBias)
+            : ZeroShot.logits(imageEmbedding, classEmbeddings, logitScale);
+    float[] probs = sigmoid ? ZeroShot.sigmoid(logits) : ZeroShot.softmax(logits);
     List<Prediction> out = new ArrayList<>(labels.size());
     for (int i = 0; i < labels.size(); i++) {
       out.add(new Prediction(labels.get(i), probs[i], logits[i]));
     }
     out.sort(Comparator.comparingDouble(Prediction::probability).reversed());
     return out;
+  }
+
+  /**
+   * Whether probabilities are independent per label (SigLIP's sigmoid) rather than a softmax
+   * distribution over the labels (CLIP).
+   */
+  public boolean independentProbabilities() {
+    return sigmoid;
   }
 
   /** The labels, in the order given. */

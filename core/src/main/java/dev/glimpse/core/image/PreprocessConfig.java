@@ -85,6 +85,16 @@ public record PreprocessConfig(
   }
 
   /**
+   * A short description for index manifests: {@code clip(224)} for a resize and centre crop, {@code
+   * squash(224)} for SigLIP's squash resize.
+   *
+   * @return the description
+   */
+  public String describe() {
+    return (resizeMode == ResizeMode.SQUASH ? "squash(" : "clip(") + cropSize + ")";
+  }
+
+  /**
    * Returns a copy of the per-channel mean.
    *
    * @return three values, R, G, B

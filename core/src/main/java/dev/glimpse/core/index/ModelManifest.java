@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param precision engine and precision, e.g. {@code pytorch-cpu fp32}
  * @param weightFiles for a local folder, the size and time of each weights file when the
  *     fingerprint was taken (lets a check skip hashing unchanged files); empty otherwise
+ * @param family the model family ({@code clip}, {@code siglip}, {@code siglip2}), which decides the
+ *     tokenizer and what a score means; {@code clip} in indexes written before SigLIP
  */
 public record ModelManifest(
     String modelId,
@@ -29,7 +31,11 @@ public record ModelManifest(
     int dimension,
     String preprocess,
     String precision,
-    List<WeightsFile> weightFiles) {
+    List<WeightsFile> weightFiles,
+    String family) {
+
+  /** The family of indexes written before the manifest recorded one. */
+  public static final String CLIP_FAMILY = "clip";
 
   private static final String COMMIT = "[0-9a-f]{40}";
 
@@ -39,6 +45,7 @@ public record ModelManifest(
     Objects.requireNonNull(revision, "revision");
     Objects.requireNonNull(preprocess, "preprocess");
     Objects.requireNonNull(precision, "precision");
+    Objects.requireNonNull(family, "family");
     weightFiles = List.copyOf(weightFiles);
     if (modelId.isBlank()) {
       throw new IllegalArgumentException("modelId must not be blank");
@@ -46,6 +53,23 @@ public record ModelManifest(
     if (dimension < 1) {
       throw new IllegalArgumentException("dimension must be positive, got " + dimension);
     }
+  }
+
+  /** A CLIP model's manifest. */
+  public ModelManifest(
+      String modelId,
+      Optional<String> revision,
+      int dimension,
+      String preprocess,
+      String precision,
+      List<WeightsFile> weightFiles) {
+    this(modelId, revision, dimension, preprocess, precision, weightFiles, CLIP_FAMILY);
+  }
+
+  /** This manifest for a model of {@code family}. */
+  public ModelManifest withFamily(String family) {
+    return new ModelManifest(
+        modelId, revision, dimension, preprocess, precision, weightFiles, family);
   }
 
   /** A manifest without weights file stamps (a hub model, or an unpinned one). */
@@ -81,6 +105,7 @@ public record ModelManifest(
     if (!weightFiles.isEmpty()) {
       map.put("weightFiles", encode(weightFiles));
     }
+    map.put("family", family);
     return map;
   }
 
@@ -96,7 +121,8 @@ public record ModelManifest(
         Integer.parseInt(dim),
         map.getOrDefault("preprocess", ""),
         map.getOrDefault("precision", ""),
-        decode(map.getOrDefault("weightFiles", "")));
+        decode(map.getOrDefault("weightFiles", "")),
+        map.getOrDefault("family", CLIP_FAMILY));
   }
 
   // "size:mtime:name" joined by '/': top-level file names cannot hold '/', and the two numbers come

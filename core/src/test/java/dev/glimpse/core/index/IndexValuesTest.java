@@ -78,4 +78,16 @@ class IndexValuesTest {
         IllegalArgumentException.class,
         () -> new IndexConfig(768, 16, 100, Quantization.NONE, Optional.of(model)));
   }
+
+  @Test
+  void the_model_family_is_recorded_and_old_manifests_read_as_clip() {
+    ModelManifest siglip =
+        new ModelManifest("m", Optional.empty(), 768, "squash(224)", "djl-pytorch fp32")
+            .withFamily("siglip2");
+    java.util.Map<String, String> map = siglip.toMap();
+    assertEquals("siglip2", map.get("family"));
+    assertEquals(siglip, ModelManifest.fromMap(map));
+    map.remove("family");
+    assertEquals("clip", ModelManifest.fromMap(map).family(), "written before SigLIP");
+  }
 }
