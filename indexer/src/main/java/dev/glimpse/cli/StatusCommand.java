@@ -53,6 +53,7 @@ final class StatusCommand implements Callable<Integer> {
       root.put("model", model);
       stats.model().flatMap(m -> m.revision()).ifPresent(r -> root.put("revision", r));
       root.put("dimension", stats.dimension());
+      stats.model().ifPresent(m -> root.put("family", m.family()));
       stats
           .model()
           .map(m -> m.precision())
@@ -82,6 +83,7 @@ final class StatusCommand implements Callable<Integer> {
               + model
               + stats.model().flatMap(m -> m.revision()).map(r -> " @" + r).orElse(""));
       out.println("dimension: " + stats.dimension());
+      stats.model().ifPresent(m -> out.println("family:    " + m.family()));
       stats
           .model()
           .map(m -> m.precision())

@@ -52,6 +52,7 @@ final class StatusController {
     out.put("id", m.modelId());
     out.put("revision", m.revision().orElse(null));
     out.put("dimension", m.dimension());
+    out.put("family", m.family());
     out.put("preprocess", m.preprocess());
     out.put("precision", m.precision());
     return out;
