@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
-/** The files a CLIP checkpoint consists of, in the two layouts found on the hub. */
+/** The files a CLIP or SigLIP checkpoint consists of, in the two layouts found on the hub. */
 final class CheckpointLayout {
 
   /** Hugging Face transformers layout. */
@@ -22,6 +22,18 @@ final class CheckpointLayout {
   static final String HF_TOKENIZER = "tokenizer.json";
   static final List<String> HF_OPTIONAL =
       List.of("preprocessor_config.json", "tokenizer_config.json", "special_tokens_map.json");
+
+  /**
+   * The tokenizer files a checkpoint may carry: HF tokenizers' {@code tokenizer.json} (CLIP, most
+   * SigLIP 2 repos), a SentencePiece model ({@code spiece.model}: SigLIP's T5 tokenizer; {@code
+   * tokenizer.model}: Gemma's, SigLIP 2). At least one must be there.
+   */
+  static final List<String> TOKENIZER_FILES =
+      List.of(HF_TOKENIZER, "spiece.model", "tokenizer.model");
+
+  /** Tokenizer side files an open_clip SigLIP repository carries next to its tokenizer. */
+  static final List<String> OPEN_CLIP_TOKENIZER_OPTIONAL =
+      List.of("tokenizer_config.json", "special_tokens_map.json");
 
   /** open_clip layout. */
   static final String OPEN_CLIP_CONFIG = "open_clip_config.json";
@@ -53,7 +65,7 @@ final class CheckpointLayout {
   static List<String> missing(Path snapshot) {
     List<String> missing = new ArrayList<>();
     if (Files.exists(snapshot.resolve(HF_CONFIG))) {
-      if (!Files.exists(snapshot.resolve(HF_TOKENIZER))) {
+      if (TOKENIZER_FILES.stream().noneMatch(f -> Files.exists(snapshot.resolve(f)))) {
         missing.add(HF_TOKENIZER);
       }
       if (!Files.exists(snapshot.resolve(HF_WEIGHTS))) {

@@ -12,18 +12,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a {@code --model} argument into a local directory holding a CLIP checkpoint.
+ * Turns a {@code --model} argument into a local directory holding a CLIP or SigLIP checkpoint.
  *
  * <p>An existing directory is used as is. Anything else is read as a hub id ({@code org/name} or
  * {@code org/name@revision}) and only the files a CLIP checkpoint needs are fetched into the cache:
  *
  * <ul>
  *   <li>Hugging Face transformers layout (the repository has {@code config.json}): {@code
- *       config.json}, {@code tokenizer.json}, the weights {@code model.safetensors} or {@code
- *       model.safetensors.index.json} with every shard it names, and, where present, {@code
- *       preprocessor_config.json}, {@code tokenizer_config.json} and {@code
+ *       config.json}, the tokenizer ({@code tokenizer.json}, or SigLIP's {@code spiece.model} /
+ *       Gemma's {@code tokenizer.model}: those present, at least one), the weights {@code
+ *       model.safetensors} or {@code model.safetensors.index.json} with every shard it names, and,
+ *       where present, {@code preprocessor_config.json}, {@code tokenizer_config.json} and {@code
  *       special_tokens_map.json}.
- *   <li>open_clip layout: {@code open_clip_config.json} and {@code open_clip_model.safetensors}.
+ *   <li>open_clip layout: {@code open_clip_config.json} and {@code open_clip_model.safetensors},
+ *       plus the tokenizer files a SigLIP repository carries (CLIP ones have none).
  * </ul>
  *
  * <p>Other weight formats (PyTorch {@code .bin}, TensorFlow, Flax) are never downloaded. In offline
@@ -168,10 +170,16 @@ public final class ModelLocator {
             .tryDownload(ref, CheckpointLayout.OPEN_CLIP_CONFIG, progress, false)
             .orElseThrow(() -> HubErrors.notClip(ref));
     Path snapshot = config.getParent();
-    if (client
-        .tryDownload(pin(ref, snapshot), CheckpointLayout.OPEN_CLIP_WEIGHTS, progress, false)
-        .isEmpty()) {
+    ModelRef pinned = pin(ref, snapshot);
+    if (client.tryDownload(pinned, CheckpointLayout.OPEN_CLIP_WEIGHTS, progress, false).isEmpty()) {
       throw HubErrors.notSafetensors(ref, "open_clip");
+    }
+    // SigLIP repositories carry their tokenizer (open_clip's hf_tokenizer_name names the repo
+    // itself); CLIP ones use the bundled CLIP tokenizer and have none.
+    if (tokenizers(pinned, progress) > 0) {
+      for (String optional : CheckpointLayout.OPEN_CLIP_TOKENIZER_OPTIONAL) {
+        client.tryDownload(pinned, optional, progress, false);
+      }
     }
     return snapshot;
   }
@@ -188,10 +196,24 @@ public final class ModelLocator {
         client.download(pinned, shard, progress, false);
       }
     }
-    client.download(pinned, CheckpointLayout.HF_TOKENIZER, progress, false);
+    if (tokenizers(pinned, progress) == 0) {
+      // The usual file; its absence reports as a missing tokenizer.json.
+      client.download(pinned, CheckpointLayout.HF_TOKENIZER, progress, false);
+    }
     for (String optional : CheckpointLayout.HF_OPTIONAL) {
       client.tryDownload(pinned, optional, progress, false);
     }
+  }
+
+  /** Downloads the tokenizer files the repository has; returns how many it had. */
+  private int tokenizers(ModelRef pinned, DownloadProgress progress) throws HubException {
+    int found = 0;
+    for (String file : CheckpointLayout.TOKENIZER_FILES) {
+      if (client.tryDownload(pinned, file, progress, false).isPresent()) {
+        found++;
+      }
+    }
+    return found;
   }
 
   private static List<String> shards(ModelRef ref, Path index) throws HubException {

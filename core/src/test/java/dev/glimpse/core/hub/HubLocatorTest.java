@@ -118,6 +118,36 @@ class HubLocatorTest {
   }
 
   @Test
+  void fetchesSiglipCheckpointsWithTheirSentencePieceTokenizer() throws Exception {
+    hub.addFixtureRepo("test-org/tiny-siglip-hf", FakeHub.fixture("tiny-siglip-hf"));
+    hub.addFixtureRepo("test-org/tiny-siglip-openclip", FakeHub.fixture("tiny-siglip-openclip"));
+    // The HF repo has spiece.model and no tokenizer.json (as google/siglip-base-patch16-224).
+    Path hf = locator().locate("test-org/tiny-siglip-hf", DownloadProgress.NONE);
+    assertEquals(
+        Set.of(
+            "config.json",
+            "preprocessor_config.json",
+            "spiece.model",
+            "tokenizer_config.json",
+            "special_tokens_map.json",
+            "model.safetensors"),
+        filesIn(hf));
+    Path oc = locator().locate("test-org/tiny-siglip-openclip", DownloadProgress.NONE);
+    assertEquals(
+        Set.of(
+            "open_clip_config.json",
+            "open_clip_model.safetensors",
+            "spiece.model",
+            "tokenizer_config.json",
+            "special_tokens_map.json"),
+        filesIn(oc));
+    assertSameBytes(FakeHub.fixture("tiny-siglip-openclip"), oc, filesIn(oc));
+    // Both are complete checkpoints: offline, the cache serves them.
+    ModelLocator offline = new ModelLocator(config(true));
+    assertEquals(hf, offline.locate("test-org/tiny-siglip-hf", DownloadProgress.NONE));
+  }
+
+  @Test
   void fetchesOpenClipLayout() throws Exception {
     Path snapshot = locator().locate(OPEN_CLIP, DownloadProgress.NONE);
 
