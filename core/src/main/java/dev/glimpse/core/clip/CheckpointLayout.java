@@ -131,17 +131,9 @@ public enum CheckpointLayout {
     @Override
     String global(Global g) {
       return switch (g) {
-        case TOKEN_EMBEDDING -> "text_model.embeddings.token_embedding.weight";
-        case TEXT_POSITIONS -> "text_model.embeddings.position_embedding.weight";
-        case LN_FINAL_W -> "text_model.final_layer_norm.weight";
-        case LN_FINAL_B -> "text_model.final_layer_norm.bias";
         case TEXT_PROJECTION -> "text_model.head.weight";
         case TEXT_PROJECTION_B -> "text_model.head.bias";
-        case PATCH_EMBEDDING -> "vision_model.embeddings.patch_embedding.weight";
         case PATCH_BIAS -> "vision_model.embeddings.patch_embedding.bias";
-        case VISION_POSITIONS -> "vision_model.embeddings.position_embedding.weight";
-        case LN_POST_W -> "vision_model.post_layernorm.weight";
-        case LN_POST_B -> "vision_model.post_layernorm.bias";
         case MAP_PROBE -> "vision_model.head.probe";
         case MAP_QKV_W -> "vision_model.head.attention.in_proj_weight";
         case MAP_QKV_B -> "vision_model.head.attention.in_proj_bias";
@@ -153,9 +145,11 @@ public enum CheckpointLayout {
         case MAP_FC1_B -> "vision_model.head.mlp.fc1.bias";
         case MAP_FC2_W -> "vision_model.head.mlp.fc2.weight";
         case MAP_FC2_B -> "vision_model.head.mlp.fc2.bias";
-        case LOGIT_SCALE -> "logit_scale";
         case LOGIT_BIAS -> "logit_bias";
-        default -> throw new IllegalArgumentException(g + " is not part of a SigLIP checkpoint");
+        case MAP_Q_W, MAP_Q_B, MAP_KV_W, MAP_KV_B ->
+            throw new IllegalArgumentException(g + ": the HF layout stacks q, k and v");
+        // Embeddings, positions, final and post LayerNorms, logit scale: named as in HF CLIP.
+        default -> HF_TRANSFORMERS.global(g);
       };
     }
 

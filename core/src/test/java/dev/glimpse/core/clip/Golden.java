@@ -107,11 +107,15 @@ final class Golden {
 
   /** All golden images' pixel values, back to back: the batch the image goldens were made with. */
   float[] pixelBatch() {
-    int n = imageCount();
-    int per = pixels(0).length;
+    return batch(imageCount(), this::pixels);
+  }
+
+  /** {@code n} equally long arrays back to back. */
+  static float[] batch(int n, java.util.function.IntFunction<float[]> item) {
+    int per = item.apply(0).length;
     float[] batch = new float[n * per];
     for (int i = 0; i < n; i++) {
-      System.arraycopy(pixels(i), 0, batch, i * per, per);
+      System.arraycopy(item.apply(i), 0, batch, i * per, per);
     }
     return batch;
   }

@@ -79,13 +79,7 @@ final class SiglipGoldens {
 
   /** All golden images' pixel values, back to back: the batch the goldens were made with. */
   float[] pixelBatch() {
-    int n = imageCount();
-    int per = pixels(0).length;
-    float[] batch = new float[n * per];
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(pixels(i), 0, batch, i * per, per);
-    }
-    return batch;
+    return Golden.batch(imageCount(), this::pixels);
   }
 
   float[] rawPixels() {
