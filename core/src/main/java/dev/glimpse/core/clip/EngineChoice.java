@@ -18,11 +18,12 @@ import org.slf4j.LoggerFactory;
  * multiplies bf16 natively, and a self-check passes: a small random-weight model of the model's
  * family ({@link SelfCheckModel}: SigLIP towers for SigLIP, each tower's activation and LayerNorm
  * epsilon), run in bf16 and in float32 on libtorch, must agree to cosine {@value #MIN_BF16_COSINE}
- * (the fixture README's bf16 bound). Otherwise float32: ONNX Runtime where it loads here and agrees
- * with libtorch to float32 rounding (cosine at least {@value #MIN_COSINE}, max abs difference at
- * most {@value #MAX_ABS}), else libtorch. libtorch is the engine the golden tests pin to OpenAI's
- * reference, so the checks prove, on this machine's CPU and native builds, that the other engines
- * compute the same function.
+ * (the fixture README's bf16 bound). Otherwise float32: oneDNN where it has AVX-512 kernels, else
+ * ONNX Runtime where it runs the family, each where it loads here and agrees with libtorch to
+ * float32 rounding (cosine at least {@value #MIN_COSINE}, max abs difference at most {@value
+ * #MAX_ABS}), else libtorch. libtorch is the engine the golden tests pin to the references
+ * (OpenAI's, open_clip's), so the checks prove, on this machine's CPU and native builds, that the
+ * other engines compute the same function.
  *
  * <p>Each check costs about a second; a pass is remembered per process, and on disk (an empty
  * marker file under {@code $XDG_CACHE_HOME/glimpse/engine-check}, else {@code
@@ -95,8 +96,8 @@ final class EngineChoice {
 
   /**
    * The float32 engine: oneDNN where it runs here with AVX-512 kernels (where it measured faster
-   * than ONNX Runtime) and passes its self-check, else ONNX Runtime where it passes its self-check,
-   * else libtorch.
+   * than ONNX Runtime) and passes its self-check, else ONNX Runtime where it runs the family
+   * ({@link #onnxRuns}) and passes its self-check, else libtorch.
    */
   static Backend fp32Engine(ClipConfig config) {
     return fp32Engine(config, true);
@@ -189,7 +190,13 @@ final class EngineChoice {
         String.join(
             "|",
             String.valueOf(EngineChoice.class.getPackage().getImplementationVersion()),
-            buildStamp(onnx ? ClipOnnxGraphs.class : DnnlTransformer.class),
+            onnx
+                ? buildStamp(ClipOnnxGraphs.class)
+                : buildStamp(
+                    DnnlTransformer.class,
+                    DnnlVisionTower.class,
+                    DnnlTextTower.class,
+                    DnnlMapHead.class),
             engine,
             onnx
                 ? ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion()
@@ -207,17 +214,22 @@ final class EngineChoice {
   }
 
   /**
-   * When the graph builder was compiled: development builds carry no version, so a rebuilt graph
-   * builder must not inherit an older build's pass.
+   * When the graph builder (for oneDNN: each class that records tower calls) was compiled:
+   * development builds carry no version, so a rebuilt graph builder must not inherit an older
+   * build's pass.
    */
-  private static String buildStamp(Class<?> builtWith) throws IOException {
-    java.net.URL url = builtWith.getResource(builtWith.getSimpleName() + ".class");
-    if (url == null) {
-      return "unknown";
+  private static String buildStamp(Class<?>... builtWith) throws IOException {
+    StringBuilder stamp = new StringBuilder();
+    for (Class<?> k : builtWith) {
+      java.net.URL url = k.getResource(k.getSimpleName() + ".class");
+      if (url == null) {
+        return "unknown";
+      }
+      java.net.URLConnection c = url.openConnection();
+      c.setUseCaches(false);
+      stamp.append(c.getLastModified()).append(',');
     }
-    java.net.URLConnection c = url.openConnection();
-    c.setUseCaches(false);
-    return Long.toString(c.getLastModified());
+    return stamp.toString();
   }
 
   private static String cpuModel() throws IOException {
