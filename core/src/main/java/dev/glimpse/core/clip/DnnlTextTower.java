@@ -9,10 +9,12 @@ import java.nio.FloatBuffer;
 import org.bytedeco.dnnl.dnnl_stream;
 
 /**
- * CLIP's causal text tower on oneDNN: token and position embeddings in Java, the blocks ({@link
- * DnnlTransformer}, causal), then pooling at the end-of-text token, ln_final and the projection in
- * Java (float32; one row per text). Rows stop at the batch's last end-of-text token, rounded up to
- * a multiple of {@link #LENGTH_STEP}.
+ * The text tower on oneDNN: token and position embeddings in Java, the blocks ({@link
+ * DnnlTransformer}), then pooling, ln_final and the projection in Java (float32; one row per text).
+ * CLIP ({@link TextHead#END_OF_TEXT}) is causal and pools at the end-of-text token; its rows stop
+ * at the batch's last end-of-text token, rounded up to a multiple of {@link #LENGTH_STEP}. SigLIP
+ * ({@link TextHead#LAST}) attends without a mask, so every row runs the whole context, pools the
+ * last position and projects with a bias.
  */
 final class DnnlTextTower {
   /** Plans are made for lengths rounded up to this (the tower is causal: padding is inert). */
@@ -28,6 +30,7 @@ final class DnnlTextTower {
   private final float[] lnFinalW;
   private final float[] lnFinalB;
   private final float[] projection; // [width, embed]
+  private final float[] projectionBias; // [embed]; zeros for CLIP
 
   private DnnlTextTower(
       ClipConfig config,
@@ -45,6 +48,10 @@ final class DnnlTextTower {
     this.lnFinalW = reader.global(Global.LN_FINAL_W, "ln_final", w);
     this.lnFinalB = reader.global(Global.LN_FINAL_B, "ln_final", w);
     this.projection = reader.projection(Global.TEXT_PROJECTION, w);
+    this.projectionBias =
+        config.text().head() == TextHead.LAST
+            ? reader.textProjectionBias()
+            : new float[config.embedDim()];
   }
 
   /** Packs the text tower's weights; {@code scope} owns them and the plans. */
@@ -87,14 +94,18 @@ final class DnnlTextTower {
     TextConfig t = config.text();
     TokenRows rows = TokenRows.of(tokenIds, t, fullContext);
     int w = t.transformer().width();
+    // Without a causal mask every position reaches the pooled one: no shorter plan is exact.
     int length =
-        Math.min(t.contextLength(), (rows.length() + LENGTH_STEP - 1) / LENGTH_STEP * LENGTH_STEP);
+        t.causal()
+            ? Math.min(
+                t.contextLength(), (rows.length() + LENGTH_STEP - 1) / LENGTH_STEP * LENGTH_STEP)
+            : rows.length();
     int count = rows.rows();
     long key = (long) count << 32 | length;
     return plans.with(
         key,
         scope -> {
-          DnnlTransformer.Blocks b = blocks.plan(scope, count, length, true);
+          DnnlTransformer.Blocks b = blocks.plan(scope, count, length, t.causal());
           return new DnnlPlans.Plan(scope, null, b.x(), b.calls(), b.x());
         },
         (plan, runner) -> {
@@ -109,7 +120,11 @@ final class DnnlTextTower {
           for (int r = 0; r < count; r++) {
             out.get((r * length + rows.pool()[r]) * w, last);
             RowNorm.layerNorm(last, 0, pooled, 0, w, lnFinalW, lnFinalB, eps);
-            features[r] = RowNorm.project(pooled, projection, w, config.embedDim());
+            float[] projected = RowNorm.project(pooled, projection, w, config.embedDim());
+            for (int i = 0; i < projected.length; i++) {
+              projected[i] += projectionBias[i];
+            }
+            features[r] = projected;
           }
           return features;
         });

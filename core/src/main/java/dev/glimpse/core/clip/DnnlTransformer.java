@@ -22,10 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The residual blocks of one CLIP tower on oneDNN, computing in bfloat16 (the fast mode) or float32
- * (exact): in bf16, LayerNorm outputs, linear weights and attention operands are bf16, while the
- * residual stream, every accumulation, the biases, LayerNorm statistics and the softmax are
- * float32.
+ * The residual blocks of one tower (CLIP or SigLIP) on oneDNN, computing in bfloat16 (the fast
+ * mode) or float32 (exact): in bf16, LayerNorm outputs, linear weights and attention operands are
+ * bf16, while the residual stream, every accumulation, the biases, LayerNorm statistics and the
+ * softmax are float32.
  *
  * <p>Per block: {@code h = LN1(x)} (bf16), {@code qkv = h Wqkv + b} (query rows pre-scaled by
  * {@code 1/sqrt(head width)}), {@code scores = q k^T} (+ the causal mask) in float32, softmax to
@@ -102,6 +102,15 @@ final class DnnlTransformer {
               vector(dnnl, scope, b.ln2Bias())));
     }
     return new DnnlTransformer(dnnl, c, compute, layers);
+  }
+
+  /** Appends {@code activation} to {@code ops} as an eltwise post-op. */
+  static Dnnl.PostOps activation(Dnnl.PostOps ops, Activation activation) {
+    return switch (activation) {
+      case QUICK_GELU -> ops.swish(QUICK_GELU_ALPHA);
+      case GELU -> ops.geluErf();
+      case GELU_TANH -> ops.geluTanh();
+    };
   }
 
   static dnnl_memory vector(Dnnl dnnl, DnnlScope scope, float[] values) {
@@ -187,12 +196,7 @@ final class DnnlTransformer {
     Dnnl.Primitive outMm =
         dnnl.matmul(
             scope, hMd, first.out().packed(), biasMd(scope, w), xMd, dnnl.postOps(scope).sum());
-    Dnnl.PostOps act = dnnl.postOps(scope);
-    switch (config.activation()) {
-      case QUICK_GELU -> act.swish(QUICK_GELU_ALPHA);
-      case GELU -> act.geluErf();
-      case GELU_TANH -> throw new IllegalStateException("tanh GELU is not built on oneDNN yet");
-    }
+    Dnnl.PostOps act = activation(dnnl.postOps(scope), config.activation());
     Dnnl.Primitive fc1Mm =
         dnnl.matmul(scope, hMd, first.fc1().packed(), biasMd(scope, m), mlpMd, act);
     Dnnl.Primitive fc2Mm =

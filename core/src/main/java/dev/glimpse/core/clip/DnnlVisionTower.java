@@ -24,10 +24,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * CLIP's ViT image tower on oneDNN, pixels to features in one run of recorded calls: the patches
- * cut out of the pixels by a reorder (to the compute type), the patch embedding as a matmul,
- * positions added, ln_pre, the blocks ({@link DnnlTransformer}), ln_post on the class rows and the
- * float32 projection. Only the class token's row is written from Java.
+ * The ViT image tower on oneDNN, pixels to features in one run of recorded calls: the patches cut
+ * out of the pixels by a reorder (to the compute type), the patch embedding as a matmul, positions
+ * added, then per head. CLIP ({@link VisionHead#CLASS_TOKEN}): ln_pre, the blocks ({@link
+ * DnnlTransformer}), ln_post on the class rows and the float32 projection; only the class token's
+ * row is written from Java. SigLIP ({@link VisionHead#MAP}): the patch bias, no class token and no
+ * ln_pre, the blocks, ln_post on every token and the {@link DnnlMapHead}.
  */
 final class DnnlVisionTower {
   private static final Logger LOG = LoggerFactory.getLogger(DnnlVisionTower.class);
@@ -40,10 +42,11 @@ final class DnnlVisionTower {
   private final DnnlPlans plans;
   private final DnnlLinear patchEmbedding; // compute type, [3 * patch * patch, width]
   private final float[] patchPositions; // [patches, width]
-  private final float[] classRow; // class embedding + position 0
-  private final dnnl_memory[] lnPre; // scale, shift
+  private final float[] classRow; // class embedding + position 0; null for MAP
+  private final dnnl_memory[] lnPre; // scale, shift; null for MAP
   private final dnnl_memory[] lnPost;
-  private final DnnlLinear projection; // float32, [width, embed]
+  private final DnnlLinear projection; // float32, [width, embed]; null for MAP
+  private final DnnlMapHead mapHead; // null for CLASS_TOKEN
 
   private DnnlVisionTower(
       Dnnl dnnl,
@@ -56,7 +59,8 @@ final class DnnlVisionTower {
       float[] classRow,
       dnnl_memory[] lnPre,
       dnnl_memory[] lnPost,
-      DnnlLinear projection) {
+      DnnlLinear projection,
+      DnnlMapHead mapHead) {
     this.dnnl = dnnl;
     this.config = config;
     this.compute = compute;
@@ -68,6 +72,7 @@ final class DnnlVisionTower {
     this.lnPre = lnPre;
     this.lnPost = lnPost;
     this.projection = projection;
+    this.mapHead = mapHead;
   }
 
   /** Packs the image tower's weights; {@code scope} owns them and the plans. */
@@ -87,6 +92,7 @@ final class DnnlVisionTower {
     int w = v.transformer().width();
     int e = reader.config().embedDim();
     int patchInputs = 3 * v.patchSize() * v.patchSize();
+    boolean map = v.head() == VisionHead.MAP;
     DnnlLinear patch =
         DnnlLinear.pack(
             dnnl,
@@ -94,10 +100,33 @@ final class DnnlVisionTower {
             stream,
             dnnl.packedWeights(scope, compute, 64, patchInputs, w, Type.F32),
             reader.patchConv(),
-            new float[w],
+            map ? reader.patchBias() : new float[w],
             w,
             patchInputs);
     float[] positions = reader.visionPositions();
+    dnnl_memory[] lnPost = {
+      DnnlTransformer.vector(dnnl, scope, reader.global(Global.LN_POST_W, "ln_post", w)),
+      DnnlTransformer.vector(dnnl, scope, reader.global(Global.LN_POST_B, "ln_post", w))
+    };
+    if (map) {
+      DnnlMapHead head =
+          DnnlMapHead.load(dnnl, scope, stream, reader.mapHead(), v.transformer(), compute);
+      DnnlPlans plans = new DnnlPlans(dnnl.stream(scope), PLANS);
+      scope.own(plans, plans::close);
+      return new DnnlVisionTower(
+          dnnl,
+          reader.config(),
+          compute,
+          blocks,
+          plans,
+          patch,
+          positions,
+          null,
+          null,
+          lnPost,
+          null,
+          head);
+    }
     float[] classRow = reader.classEmbedding();
     for (int i = 0; i < w; i++) {
       classRow[i] += positions[i];
@@ -129,11 +158,9 @@ final class DnnlVisionTower {
           DnnlTransformer.vector(dnnl, scope, reader.global(Global.LN_PRE_W, "ln_pre", w)),
           DnnlTransformer.vector(dnnl, scope, reader.global(Global.LN_PRE_B, "ln_pre", w))
         },
-        new dnnl_memory[] {
-          DnnlTransformer.vector(dnnl, scope, reader.global(Global.LN_POST_W, "ln_post", w)),
-          DnnlTransformer.vector(dnnl, scope, reader.global(Global.LN_POST_B, "ln_post", w))
-        },
-        project);
+        lnPost,
+        project,
+        null);
   }
 
   /** Unnormalised image features of {@code count} preprocessed CHW images, back to back. */
@@ -147,9 +174,11 @@ final class DnnlVisionTower {
         scope -> plan(scope, count),
         (plan, runner) -> {
           plan.input().floats().put(pixels);
-          FloatBuffer x = plan.x().floats();
-          for (int b = 0; b < count; b++) {
-            x.put(b * tokens * w, classRow);
+          if (classRow != null) {
+            FloatBuffer x = plan.x().floats();
+            for (int b = 0; b < count; b++) {
+              x.put(b * tokens * w, classRow);
+            }
           }
           runner.run(plan.calls());
           FloatBuffer out = plan.output().floats();
@@ -170,7 +199,8 @@ final class DnnlVisionTower {
    * Pixels to features for {@code count} images: the patches cut out of the pixels by a reorder (to
    * bf16), the patch embedding as a matmul, the patch positions added, the class token row (written
    * by the caller) joined, ln_pre in place, the blocks, ln_post on the class rows and the
-   * projection.
+   * projection; for a MAP tower, the patch rows alone, the blocks, ln_post on every row and the
+   * head.
    */
   private DnnlPlans.Plan plan(DnnlScope scope, int count) {
     VisionConfig v = config.vision();
@@ -184,13 +214,14 @@ final class DnnlVisionTower {
     long k = 3 * p * p;
     long e = config.embedDim();
     float eps = v.transformer().layerNormEps();
+    boolean map = mapHead != null;
     NativeBuffer pixels = NativeBuffer.allocate(scope, b * 3 * s * s * 4);
     NativeBuffer cut = NativeBuffer.allocate(scope, b * patches * k * compute.bytes());
-    NativeBuffer embedded = NativeBuffer.allocate(scope, b * patches * w * 4);
-    NativeBuffer pooled = NativeBuffer.allocate(scope, b * w * 4);
     NativeBuffer features = NativeBuffer.allocate(scope, b * e * 4);
     DnnlTransformer.Blocks layers = blocks.plan(scope, count, v.tokens(), false);
     NativeBuffer x = layers.x();
+    // Without a class token the embedded patches are the residual stream's rows as they are.
+    NativeBuffer embedded = map ? x : NativeBuffer.allocate(scope, b * patches * w * 4);
 
     // (image, patch row, patch column, channel, y in patch, x in patch): the conv weight's order.
     var pixelMd =
@@ -207,11 +238,9 @@ final class DnnlVisionTower {
         dnnl.strided(scope, Type.F32, new long[] {b, patches, w}, new long[] {t * w, w, 1});
     var xMd = dnnl.plain(scope, Type.F32, b * t, w);
     var classRowsMd = dnnl.strided(scope, Type.F32, new long[] {b, w}, new long[] {t * w, 1});
-    var pooledMd = dnnl.plain(scope, Type.F32, b, w);
     var featuresMd = dnnl.plain(scope, Type.F32, b, e);
 
     dnnl_memory xMem = dnnl.memory(scope, xMd, x.pointer());
-    dnnl_memory pooledMem = dnnl.memory(scope, pooledMd, pooled.pointer());
     int[] linearArgs = {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST};
     int[] normArgs = {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_SCALE, DNNL_ARG_SHIFT};
     List<Call> calls = new java.util.ArrayList<>();
@@ -244,6 +273,23 @@ final class DnnlVisionTower {
             patchEmbedding.bias(),
             dnnl.memory(scope, embeddedMd, embedded.pointer()),
             dnnl.memory(scope, embeddedMd, positions.pointer())));
+    if (map) {
+      calls.addAll(layers.calls());
+      // ln_post on every token, straight to the compute type: the head's kv matmul reads it.
+      NativeBuffer normed = NativeBuffer.allocate(scope, b * t * w * compute.bytes());
+      var normedMd = dnnl.plain(scope, compute, b * t, w);
+      calls.add(
+          new Call(
+              scope,
+              dnnl.layerNorm(scope, xMd, normedMd, eps),
+              normArgs,
+              xMem,
+              dnnl.memory(scope, normedMd, normed.pointer()),
+              lnPost[0],
+              lnPost[1]));
+      calls.addAll(mapHead.plan(scope, count, (int) t, normed, features));
+      return finish(scope, count, pixels, x, calls, features);
+    }
     calls.add(
         new Call(
             scope,
@@ -255,6 +301,9 @@ final class DnnlVisionTower {
         new Call(
             scope, dnnl.layerNorm(scope, xMd, xMd, eps), normArgs, xMem, xMem, lnPre[0], lnPre[1]));
     calls.addAll(layers.calls());
+    NativeBuffer pooled = NativeBuffer.allocate(scope, b * w * 4);
+    var pooledMd = dnnl.plain(scope, Type.F32, b, w);
+    dnnl_memory pooledMem = dnnl.memory(scope, pooledMd, pooled.pointer());
     // Class rows gathered by a reorder: layer normalization reads only dense rows correctly.
     calls.add(
         new Call(
@@ -282,6 +331,16 @@ final class DnnlVisionTower {
             projection.weight(),
             projection.bias(),
             dnnl.memory(scope, featuresMd, features.pointer())));
+    return finish(scope, count, pixels, x, calls, features);
+  }
+
+  private static DnnlPlans.Plan finish(
+      DnnlScope scope,
+      int count,
+      NativeBuffer pixels,
+      NativeBuffer x,
+      List<Call> calls,
+      NativeBuffer features) {
     if (LOG.isDebugEnabled()) {
       LOG.debug(
           "onednn image plan for {}: {}", count, calls.stream().map(Call::implementation).toList());

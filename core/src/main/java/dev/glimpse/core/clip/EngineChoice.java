@@ -15,18 +15,20 @@ import org.slf4j.LoggerFactory;
  * Resolves {@link Backend#AUTO} and {@link Precision#AUTO} to a concrete engine and precision.
  *
  * <p>Fast mode first: {@link Backend#ONEDNN} in {@link Precision#BF16} where oneDNN loads, the CPU
- * multiplies bf16 natively, and a self-check passes: a small random-weight CLIP with the model's
- * activation and LayerNorm epsilon, run in bf16 and in float32 on libtorch, must agree to cosine
- * {@value #MIN_BF16_COSINE} (the fixture README's bf16 bound). Otherwise float32: ONNX Runtime
- * where it loads here and agrees with libtorch to float32 rounding (cosine at least {@value
- * #MIN_COSINE}, max abs difference at most {@value #MAX_ABS}), else libtorch. libtorch is the
- * engine the golden tests pin to OpenAI's reference, so the checks prove, on this machine's CPU and
- * native builds, that the other engines compute the same function.
+ * multiplies bf16 natively, and a self-check passes: a small random-weight model of the model's
+ * family ({@link SelfCheckModel}: SigLIP towers for SigLIP, each tower's activation and LayerNorm
+ * epsilon), run in bf16 and in float32 on libtorch, must agree to cosine {@value #MIN_BF16_COSINE}
+ * (the fixture README's bf16 bound). Otherwise float32: oneDNN where it has AVX-512 kernels, else
+ * ONNX Runtime where it runs the family, each where it loads here and agrees with libtorch to
+ * float32 rounding (cosine at least {@value #MIN_COSINE}, max abs difference at most {@value
+ * #MAX_ABS}), else libtorch. libtorch is the engine the golden tests pin to the references
+ * (OpenAI's, open_clip's), so the checks prove, on this machine's CPU and native builds, that the
+ * other engines compute the same function.
  *
  * <p>Each check costs about a second; a pass is remembered per process, and on disk (an empty
  * marker file under {@code $XDG_CACHE_HOME/glimpse/engine-check}, else {@code
- * ~/.cache/glimpse/engine-check}) per Glimpse version and build, engine, CPU model, activation and
- * epsilon, so later commands skip it. A failure is never remembered.
+ * ~/.cache/glimpse/engine-check}) per Glimpse version and build, engine, CPU model and check model
+ * (family, activations, epsilons), so later commands skip it. A failure is never remembered.
  */
 final class EngineChoice {
   private static final Logger LOG = LoggerFactory.getLogger(EngineChoice.class);
@@ -45,14 +47,10 @@ final class EngineChoice {
   /** The concrete engine and precision for these options and this model geometry. */
   static Choice resolve(ClipOptions options, ClipConfig config) throws CheckpointException {
     Backend b = options.backend();
-    if (config.vision().head() != VisionHead.CLASS_TOKEN) {
-      // SigLIP towers are built on libtorch; the other engines follow.
-      if ((b != Backend.AUTO && b != Backend.TORCH)
-          || (options.precision() != Precision.AUTO && options.precision() != Precision.FP32)) {
-        throw new UnsupportedModelException(
-            config.family().label() + " models run on the torch engine in fp32 only so far");
-      }
-      return new Choice(Backend.TORCH, Precision.FP32);
+    if (!onnxRuns(config) && (b == Backend.ONNX || options.precision() == Precision.INT8)) {
+      throw new UnsupportedModelException(
+          config.family().label()
+              + " models do not run on the onnx engine yet; use --engine auto, onednn or torch");
     }
     return switch (options.precision()) {
       case BF16 -> {
@@ -89,9 +87,17 @@ final class EngineChoice {
   }
 
   /**
+   * Whether ONNX Runtime can build this model's graphs: CLIP only, until the SigLIP graphs (MAP
+   * head, unmasked last-token text tower) are built there.
+   */
+  static boolean onnxRuns(ClipConfig config) {
+    return config.vision().head() == VisionHead.CLASS_TOKEN;
+  }
+
+  /**
    * The float32 engine: oneDNN where it runs here with AVX-512 kernels (where it measured faster
-   * than ONNX Runtime) and passes its self-check, else ONNX Runtime where it passes its self-check,
-   * else libtorch.
+   * than ONNX Runtime) and passes its self-check, else ONNX Runtime where it runs the family
+   * ({@link #onnxRuns}) and passes its self-check, else libtorch.
    */
   static Backend fp32Engine(ClipConfig config) {
     return fp32Engine(config, true);
@@ -99,7 +105,7 @@ final class EngineChoice {
 
   /** As {@link #fp32Engine(ClipConfig)}, leaving oneDNN out unless {@code withDnnl}. */
   static Backend fp32Engine(ClipConfig config, boolean withDnnl) {
-    TransformerConfig t = config.text().transformer();
+    SelfCheckModel t = SelfCheckModel.of(config);
     if (withDnnl) {
       String why = FAILURES.computeIfAbsent("onednn-fp32", k -> DnnlProbe.fp32UnavailableReason());
       if (why.isEmpty()) {
@@ -111,7 +117,10 @@ final class EngineChoice {
       }
       LOG.debug("engine auto for fp32: not onednn, because {}", why);
     }
-    String why = checked(Backend.ONNX, Precision.FP32, t);
+    String why =
+        onnxRuns(config)
+            ? checked(Backend.ONNX, Precision.FP32, t)
+            : "onnx does not run " + config.family().label() + " models yet";
     if (!why.isEmpty()) {
       LOG.info("engine auto: torch, because {}", why);
       return Backend.TORCH;
@@ -126,36 +135,31 @@ final class EngineChoice {
     if (!hardware.isEmpty()) {
       return hardware;
     }
-    return checked(Backend.ONEDNN, Precision.BF16, config.text().transformer());
+    return checked(Backend.ONEDNN, Precision.BF16, SelfCheckModel.of(config));
   }
 
   /**
-   * The self-check of {@code backend} in {@code precision} for this activation and epsilon: run
-   * once per process, and skipped where a marker says it passed here before. Empty when it passes.
+   * The self-check of {@code backend} in {@code precision} on this check model: run once per
+   * process, and skipped where a marker says it passed here before. Empty when it passes.
    */
-  private static String checked(Backend backend, Precision precision, TransformerConfig t) {
+  private static String checked(Backend backend, Precision precision, SelfCheckModel model) {
     String engine = backend.label() + "-" + precision.name().toLowerCase(java.util.Locale.ROOT);
     return FAILURES.computeIfAbsent(
-        engine + "/" + t.activation() + "/" + t.layerNormEps(),
+        engine + "/" + model.key(),
         k ->
             rememberedSelfCheck(
-                backend,
-                engine,
-                t.activation(),
-                t.layerNormEps(),
-                () -> selfCheck(t.activation(), t.layerNormEps(), backend, precision)));
+                backend, engine, model, () -> selfCheck(model, backend, precision)));
   }
 
   /** The self-check, skipped where a marker says it passed here before. */
   private static String rememberedSelfCheck(
       Backend backend,
       String engine,
-      Activation activation,
-      float eps,
+      SelfCheckModel model,
       java.util.function.Supplier<String> check) {
     Path marker = null;
     try {
-      marker = markerFile(backend, engine, activation, eps);
+      marker = markerFile(backend, engine, model);
       if (Files.isRegularFile(marker)) {
         return "";
       }
@@ -174,7 +178,7 @@ final class EngineChoice {
     return why;
   }
 
-  private static Path markerFile(Backend backend, String engine, Activation activation, float eps)
+  private static Path markerFile(Backend backend, String engine, SelfCheckModel model)
       throws IOException {
     boolean onnx = backend == Backend.ONNX;
     String xdg = System.getenv("XDG_CACHE_HOME");
@@ -186,15 +190,20 @@ final class EngineChoice {
         String.join(
             "|",
             String.valueOf(EngineChoice.class.getPackage().getImplementationVersion()),
-            buildStamp(onnx ? ClipOnnxGraphs.class : DnnlTransformer.class),
+            onnx
+                ? buildStamp(ClipOnnxGraphs.class)
+                : buildStamp(
+                    DnnlTransformer.class,
+                    DnnlVisionTower.class,
+                    DnnlTextTower.class,
+                    DnnlMapHead.class),
             engine,
             onnx
                 ? ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion()
                 : DnnlProbe.version(),
             System.getProperty("os.arch"),
             cpuModel(),
-            activation.name(),
-            Float.toString(eps));
+            model.key());
     return base.resolve("glimpse")
         .resolve("engine-check")
         .resolve(
@@ -205,17 +214,22 @@ final class EngineChoice {
   }
 
   /**
-   * When the graph builder was compiled: development builds carry no version, so a rebuilt graph
-   * builder must not inherit an older build's pass.
+   * When the graph builder (for oneDNN: each class that records tower calls) was compiled:
+   * development builds carry no version, so a rebuilt graph builder must not inherit an older
+   * build's pass.
    */
-  private static String buildStamp(Class<?> builtWith) throws IOException {
-    java.net.URL url = builtWith.getResource(builtWith.getSimpleName() + ".class");
-    if (url == null) {
-      return "unknown";
+  private static String buildStamp(Class<?>... builtWith) throws IOException {
+    StringBuilder stamp = new StringBuilder();
+    for (Class<?> k : builtWith) {
+      java.net.URL url = k.getResource(k.getSimpleName() + ".class");
+      if (url == null) {
+        return "unknown";
+      }
+      java.net.URLConnection c = url.openConnection();
+      c.setUseCaches(false);
+      stamp.append(c.getLastModified()).append(',');
     }
-    java.net.URLConnection c = url.openConnection();
-    c.setUseCaches(false);
-    return Long.toString(c.getLastModified());
+    return stamp.toString();
   }
 
   private static String cpuModel() throws IOException {
@@ -228,61 +242,72 @@ final class EngineChoice {
     }
   }
 
-  /**
-   * Runs a self-check of {@code candidate} in {@code precision} ({@link Backend#ONNX} in float32,
-   * {@link Backend#ONEDNN} in float32 or bf16) against libtorch's float32: float32 must agree to
-   * float32 rounding, bf16 to the fixture README's bf16 cosine bound. The empty string when it
-   * passes, else why not. Where libtorch itself does not run, ONNX Runtime cannot be checked and is
-   * trusted (it is golden-tested like libtorch), and oneDNN is checked against ONNX Runtime.
-   */
+  /** {@link #selfCheck(SelfCheckModel, Backend, Precision)} on a CLIP check model. */
   static String selfCheck(
       Activation activation, float eps, Backend candidate, Precision precision) {
+    return selfCheck(SelfCheckModel.clip(activation, eps), candidate, precision);
+  }
+
+  /**
+   * Runs a self-check of {@code candidate} in {@code precision} ({@link Backend#ONNX} in float32,
+   * {@link Backend#ONEDNN} in float32 or bf16) on {@code model}'s towers against libtorch's
+   * float32: float32 must agree to float32 rounding, bf16 to the fixture README's bf16 cosine
+   * bound. The empty string when it passes, else why not. Where libtorch itself does not run, ONNX
+   * Runtime cannot be checked and is trusted (it is golden-tested like libtorch), and oneDNN is
+   * checked against ONNX Runtime where that runs the family. The towers are loaded directly: the
+   * check needs no tokenizer.
+   */
+  static String selfCheck(SelfCheckModel model, Backend candidate, Precision precision) {
     boolean bf16 = precision == Precision.BF16;
     boolean onnx = candidate == Backend.ONNX;
     String engine = onnx ? "ONNX Runtime" : bf16 ? "oneDNN bf16" : "oneDNN fp32";
     Path dir = null;
     try {
       dir = Files.createTempDirectory("glimpse-selfcheck");
-      ClipConfig tiny =
-          new ClipConfig(
-              32,
-              new VisionConfig(32, 8, new TransformerConfig(64, 2, 4, 128, activation, eps)),
-              new TextConfig(16, 64, new TransformerConfig(64, 2, 4, 128, activation, eps)));
-      SyntheticCheckpoint.write(dir, tiny, 20211, DType.F32);
-      ClipCheckpoint checkpoint = ClipCheckpoint.open(dir);
-      long[][] ids = {{0, 5, 9, 63, 0}, {0, 7, 63}};
-      float[] pixels = new float[2 * 3 * 32 * 32];
+      ClipCheckpoint checkpoint = model.write(dir);
+      long[][] ids = model.tokenIds();
+      int size = checkpoint.config().vision().imageSize();
+      float[] pixels = new float[2 * 3 * size * size];
       java.util.SplittableRandom random = new java.util.SplittableRandom(7);
       for (int i = 0; i < pixels.length; i++) {
         pixels[i] = (float) (random.nextDouble() * 4 - 2);
       }
-      float[][] referenceText;
-      float[][] referenceImages;
-      ClipModel reference;
-      try {
-        reference = ClipModel.load(checkpoint, ClipOptions.DEFAULTS);
-      } catch (CheckpointException e) {
-        if (onnx) {
-          LOG.info(
-              "libtorch does not run here ({}); ONNX Runtime is used unchecked", e.getMessage());
-          return "";
+      try (WeightStore store = checkpoint.openWeights()) {
+        WeightReader reader = new WeightReader(store, checkpoint.layout(), checkpoint.config());
+        float[][] referenceText;
+        float[][] referenceImages;
+        Towers reference;
+        try {
+          reference = TorchTowers.load(reader);
+        } catch (CheckpointException e) {
+          if (onnx) {
+            LOG.info(
+                "libtorch does not run here ({}); ONNX Runtime is used unchecked", e.getMessage());
+            return "";
+          }
+          if (!onnxRuns(checkpoint.config())) {
+            return engine
+                + " cannot be checked here: libtorch does not run ("
+                + e.getMessage()
+                + ")";
+          }
+          reference = OrtTowers.load(reader, 0, Precision.FP32);
         }
-        reference = ClipModel.load(checkpoint, new ClipOptions(Precision.FP32, Backend.ONNX, 0));
-      }
-      try (ClipModel r = reference) {
-        referenceText = r.textFeatures(ids);
-        referenceImages = r.imageFeatures(pixels, 2);
-      }
-      ClipOptions options = new ClipOptions(precision, candidate, 0);
-      double minCosine = bf16 ? MIN_BF16_COSINE : MIN_COSINE;
-      double maxAbs = bf16 ? Double.POSITIVE_INFINITY : MAX_ABS;
-      try (ClipModel m = ClipModel.load(checkpoint, options)) {
-        String text =
-            compare(engine, "text", referenceText, m.textFeatures(ids), minCosine, maxAbs);
-        String image =
-            compare(
-                engine, "image", referenceImages, m.imageFeatures(pixels, 2), minCosine, maxAbs);
-        return text.isEmpty() ? image : text;
+        try (Towers r = reference) {
+          referenceText = r.textFeatures(ids, false);
+          referenceImages = r.imageFeatures(pixels, 2);
+        }
+        double minCosine = bf16 ? MIN_BF16_COSINE : MIN_COSINE;
+        double maxAbs = bf16 ? Double.POSITIVE_INFINITY : MAX_ABS;
+        try (Towers m =
+            onnx ? OrtTowers.load(reader, 0, precision) : DnnlTowers.load(reader, precision)) {
+          String text =
+              compare(engine, "text", referenceText, m.textFeatures(ids, false), minCosine, maxAbs);
+          String image =
+              compare(
+                  engine, "image", referenceImages, m.imageFeatures(pixels, 2), minCosine, maxAbs);
+          return text.isEmpty() ? image : text;
+        }
       }
     } catch (IOException | RuntimeException | LinkageError e) {
       return engine + " is not usable here: " + e.getMessage();

@@ -216,6 +216,13 @@ public final class Dnnl implements AutoCloseable {
       return this;
     }
 
+    /** GELU with the tanh approximation (PyTorch's {@code approximate="tanh"}). */
+    public PostOps geluTanh() {
+      check(dnnl_post_ops_append_eltwise(ops, dnnl_eltwise_gelu_tanh, 0f, 0f), "append_eltwise");
+      count++;
+      return this;
+    }
+
     /**
      * Adds a second tensor (broadcast where its dims are 1); returns the execution argument that
      * carries it.

@@ -26,6 +26,68 @@ class EngineChoiceTest {
     }
   }
 
+  /**
+   * SigLIP (erf GELU in both towers, open_clip's v1) and SigLIP 2 (tanh GELU in the text tower):
+   * the oneDNN self-checks run SigLIP towers, in bf16 and fp32.
+   */
+  @Test
+  void onednn_self_checks_pass_on_siglip_towers() {
+    SelfCheckModel[] models = {
+      new SelfCheckModel(ModelFamily.SIGLIP, Activation.GELU, 1e-6f, Activation.GELU, 1e-6f),
+      new SelfCheckModel(ModelFamily.SIGLIP2, Activation.GELU, 1e-6f, Activation.GELU_TANH, 1e-6f)
+    };
+    for (SelfCheckModel model : models) {
+      for (Precision p : new Precision[] {Precision.BF16, Precision.FP32}) {
+        assertEquals("", EngineChoice.selfCheck(model, Backend.ONEDNN, p), model.key() + " " + p);
+      }
+    }
+  }
+
+  /** A SigLIP model is checked on SigLIP towers with its own activations, not on a CLIP. */
+  @Test
+  void a_siglip_model_self_checks_with_its_own_family_and_activations() throws Exception {
+    ClipConfig siglip = ClipCheckpoint.open(Golden.fixture(SiglipGoldens.OPEN_CLIP)).config();
+    SelfCheckModel model = SelfCheckModel.of(siglip);
+    ClipConfig tiny = model.config();
+    assertEquals(ModelFamily.SIGLIP, tiny.family());
+    assertEquals(VisionHead.MAP, tiny.vision().head());
+    assertEquals(TextHead.LAST, tiny.text().head());
+    assertEquals(Activation.GELU, tiny.vision().transformer().activation());
+    assertEquals(1e-6f, tiny.text().transformer().layerNormEps());
+    ClipConfig clip = ClipCheckpoint.open(Golden.fixture(Golden.OPENAI)).config();
+    assertTrue(!model.key().equals(SelfCheckModel.of(clip).key()), model.key());
+    SelfCheckModel siglip2 =
+        new SelfCheckModel(
+            ModelFamily.SIGLIP2, Activation.GELU, 1e-6f, Activation.GELU_TANH, 1e-6f);
+    assertEquals(Activation.GELU_TANH, siglip2.config().text().transformer().activation());
+    assertTrue(!siglip2.key().equals(model.key()), siglip2.key());
+  }
+
+  /**
+   * SigLIP with the default options: bf16 on oneDNN where the CPU multiplies bf16 natively; fp32
+   * with engine auto: oneDNN where it has AVX-512 kernels, else ONNX Runtime where that runs
+   * SigLIP, else libtorch.
+   */
+  @Test
+  void auto_choices_for_siglip_follow_the_probes() throws Exception {
+    ClipCheckpoint c = ClipCheckpoint.open(Golden.fixture(SiglipGoldens.HF));
+    String why = DnnlProbe.unavailableReason();
+    try (ClipModel m = ClipModel.load(c, new ClipOptions(Precision.AUTO, Backend.AUTO, 0))) {
+      if (why.isEmpty()) {
+        assertEquals(Backend.ONEDNN, m.backend());
+        assertEquals(Precision.BF16, m.precision());
+      } else {
+        assertEquals(Precision.FP32, m.precision(), why);
+      }
+    }
+    Backend notDnnl = EngineChoice.onnxRuns(c.config()) ? Backend.ONNX : Backend.TORCH;
+    Backend expected = DnnlProbe.fp32UnavailableReason().isEmpty() ? Backend.ONEDNN : notDnnl;
+    try (ClipModel m = ClipModel.load(c, new ClipOptions(Precision.FP32, Backend.AUTO, 0))) {
+      assertEquals(expected, m.backend());
+      assertEquals(notDnnl, EngineChoice.fp32Engine(c.config(), false));
+    }
+  }
+
   @Test
   void self_check_comparison_rejects_a_wrong_vector() {
     float[][] expected = {{1f, 2f, 3f}};
