@@ -46,13 +46,14 @@ final class EngineChoice {
   static Choice resolve(ClipOptions options, ClipConfig config) throws CheckpointException {
     Backend b = options.backend();
     if (config.vision().head() != VisionHead.CLASS_TOKEN) {
-      // SigLIP towers are built on libtorch; the other engines follow.
-      if ((b != Backend.AUTO && b != Backend.TORCH)
+      // SigLIP towers are built on libtorch and ONNX Runtime; the other engines follow.
+      if ((b != Backend.AUTO && b != Backend.TORCH && b != Backend.ONNX)
           || (options.precision() != Precision.AUTO && options.precision() != Precision.FP32)) {
         throw new UnsupportedModelException(
-            config.family().label() + " models run on the torch engine in fp32 only so far");
+            config.family().label()
+                + " models run on the torch and onnx engines in fp32 only so far");
       }
-      return new Choice(Backend.TORCH, Precision.FP32);
+      return new Choice(b == Backend.ONNX ? Backend.ONNX : Backend.TORCH, Precision.FP32);
     }
     return switch (options.precision()) {
       case BF16 -> {
