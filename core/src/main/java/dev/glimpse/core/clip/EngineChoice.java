@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * engine the golden tests pin to OpenAI's reference, so the checks prove, on this machine's CPU and
  * native builds, that the other engines compute the same function.
  *
+ * <p>SigLIP models run in float32 on ONNX Runtime or libtorch only so far; {@link Backend#AUTO}
+ * picks ONNX Runtime where a SigLIP-shaped self-check (MAP image head, last-token text head, each
+ * tower's activation and epsilon, in the transformers layout that names them) agrees with libtorch
+ * to the same bounds.
+ *
  * <p>Each check costs about a second; a pass is remembered per process, and on disk (an empty
  * marker file under {@code $XDG_CACHE_HOME/glimpse/engine-check}, else {@code
  * ~/.cache/glimpse/engine-check}) per Glimpse version and build, engine, CPU model, activation and
@@ -53,7 +58,7 @@ final class EngineChoice {
             config.family().label()
                 + " models run on the torch and onnx engines in fp32 only so far");
       }
-      return new Choice(b == Backend.ONNX ? Backend.ONNX : Backend.TORCH, Precision.FP32);
+      return new Choice(b == Backend.AUTO ? siglipFp32Engine(config) : b, Precision.FP32);
     }
     return switch (options.precision()) {
       case BF16 -> {
@@ -118,6 +123,41 @@ final class EngineChoice {
       return Backend.TORCH;
     }
     LOG.debug("engine auto for fp32: onnx (self-check passed)");
+    return Backend.ONNX;
+  }
+
+  /**
+   * The float32 engine for a SigLIP model: ONNX Runtime where a SigLIP-shaped self-check (MAP image
+   * head, last-token text head, each tower's activation and epsilon) passes, else libtorch.
+   */
+  static Backend siglipFp32Engine(ClipConfig config) {
+    TransformerConfig v = config.vision().transformer();
+    TransformerConfig t = config.text().transformer();
+    // The vision tower's activation and epsilon go into the engine part of the key and the
+    // marker: SigLIP 2 differs between the towers.
+    String engine = "onnx-fp32-siglip-" + v.activation() + "-" + v.layerNormEps();
+    String why =
+        FAILURES.computeIfAbsent(
+            engine + "/" + t.activation() + "/" + t.layerNormEps(),
+            k ->
+                rememberedSelfCheck(
+                    Backend.ONNX,
+                    engine,
+                    t.activation(),
+                    t.layerNormEps(),
+                    () ->
+                        siglipSelfCheck(
+                            v.activation(),
+                            v.layerNormEps(),
+                            t.activation(),
+                            t.layerNormEps(),
+                            Backend.ONNX,
+                            Precision.FP32)));
+    if (!why.isEmpty()) {
+      LOG.info("engine auto: torch, because {}", why);
+      return Backend.TORCH;
+    }
+    LOG.debug("engine auto for fp32: onnx (SigLIP self-check passed)");
     return Backend.ONNX;
   }
 
@@ -238,20 +278,65 @@ final class EngineChoice {
    */
   static String selfCheck(
       Activation activation, float eps, Backend candidate, Precision precision) {
+    ClipConfig tiny =
+        new ClipConfig(
+            32,
+            new VisionConfig(32, 8, new TransformerConfig(64, 2, 4, 128, activation, eps)),
+            new TextConfig(16, 64, new TransformerConfig(64, 2, 4, 128, activation, eps)));
+    return selfCheck(tiny, candidate, precision);
+  }
+
+  /**
+   * As {@link #selfCheck(Activation, float, Backend, Precision)} on a small random-weight SigLIP:
+   * MAP image head, last-token text head without a mask, and each tower's own activation and
+   * epsilon.
+   */
+  static String siglipSelfCheck(
+      Activation visionActivation,
+      float visionEps,
+      Activation textActivation,
+      float textEps,
+      Backend candidate,
+      Precision precision) {
+    ClipConfig tiny =
+        new ClipConfig(
+            64,
+            new VisionConfig(
+                32,
+                8,
+                new TransformerConfig(64, 2, 4, 128, visionActivation, visionEps),
+                VisionHead.MAP),
+            new TextConfig(
+                16,
+                64,
+                new TransformerConfig(64, 2, 4, 128, textActivation, textEps),
+                TextHead.LAST),
+            ModelFamily.SIGLIP);
+    return selfCheck(tiny, candidate, precision);
+  }
+
+  private static String selfCheck(ClipConfig tiny, Backend candidate, Precision precision) {
     boolean bf16 = precision == Precision.BF16;
     boolean onnx = candidate == Backend.ONNX;
+    boolean siglip = tiny.vision().head() == VisionHead.MAP;
     String engine = onnx ? "ONNX Runtime" : bf16 ? "oneDNN bf16" : "oneDNN fp32";
     Path dir = null;
     try {
       dir = Files.createTempDirectory("glimpse-selfcheck");
-      ClipConfig tiny =
-          new ClipConfig(
-              32,
-              new VisionConfig(32, 8, new TransformerConfig(64, 2, 4, 128, activation, eps)),
-              new TextConfig(16, 64, new TransformerConfig(64, 2, 4, 128, activation, eps)));
-      SyntheticCheckpoint.write(dir, tiny, 20211, DType.F32);
+      long[][] ids;
+      if (siglip) {
+        SyntheticCheckpoint.writeSiglip(dir, tiny, 20211, DType.F32);
+        // A SigLIP tower pools the last of all positions: rows fill the context.
+        ids =
+            new long[][] {
+              {3, 5, 9, 63, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+              {7, 2, 40, 11, 8, 30, 61, 4, 17, 22, 1, 1, 1, 1, 1, 1}
+            };
+      } else {
+        SyntheticCheckpoint.write(dir, tiny, 20211, DType.F32);
+        ids = new long[][] {{0, 5, 9, 63, 0}, {0, 7, 63}};
+      }
       ClipCheckpoint checkpoint = ClipCheckpoint.open(dir);
-      long[][] ids = {{0, 5, 9, 63, 0}, {0, 7, 63}};
       float[] pixels = new float[2 * 3 * 32 * 32];
       java.util.SplittableRandom random = new java.util.SplittableRandom(7);
       for (int i = 0; i < pixels.length; i++) {

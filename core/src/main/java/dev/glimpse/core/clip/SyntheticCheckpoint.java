@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Writes a random-weight CLIP checkpoint in the open_clip layout. Speed does not depend on weight
- * values, so benchmarks use this with real geometries (e.g. {@link #VIT_B_32}) where real weights
- * cannot be downloaded.
+ * Writes random-weight checkpoints: CLIP in the open_clip layout, SigLIP in the transformers
+ * layout. Speed does not depend on weight values, so benchmarks use this with real geometries (e.g.
+ * {@link #VIT_B_32}) where real weights cannot be downloaded.
  */
 public final class SyntheticCheckpoint {
   /** OpenAI ViT-B/32: 224 px, patch 32, width 768 x12, text 512 x12 (8 heads), embed 512. */
@@ -63,6 +63,94 @@ public final class SyntheticCheckpoint {
     Files.writeString(dir.resolve(layout.configFile()), openClipConfig(config));
   }
 
+  /**
+   * Writes a random-weight SigLIP checkpoint in the transformers {@code SiglipModel} layout ({@code
+   * config.json} and {@code model.safetensors}), which names each tower's activation and LayerNorm
+   * epsilon, into dir. {@code config} must have the MAP image head and the last-token text head.
+   */
+  public static void writeSiglip(Path dir, ClipConfig config, long seed, DType dtype)
+      throws IOException {
+    VisionConfig v = config.vision();
+    TextConfig x = config.text();
+    if (v.head() != VisionHead.MAP || x.head() != TextHead.LAST) {
+      throw new IllegalArgumentException("not a SigLIP geometry: " + config.summary());
+    }
+    Files.createDirectories(dir);
+    SplittableRandom random = new SplittableRandom(seed);
+    CheckpointLayout layout = CheckpointLayout.SIGLIP_HF;
+    Map<String, SafetensorsWriter.Tensor> t = new LinkedHashMap<>();
+    int vw = v.transformer().width();
+    int tw = x.transformer().width();
+    int vm = v.transformer().mlpWidth();
+    int e = config.embedDim();
+    int p = v.patchSize();
+    put(t, layout.global(Global.PATCH_EMBEDDING), random, 0.02, 0, vw, 3, p, p);
+    put(t, layout.global(Global.PATCH_BIAS), random, 0.05, 0, vw);
+    put(t, layout.global(Global.VISION_POSITIONS), random, 0.02, 0, v.tokens(), vw);
+    put(t, layout.global(Global.LN_POST_W), random, 0.1, 1, vw);
+    put(t, layout.global(Global.LN_POST_B), random, 0.1, 0, vw);
+    put(t, layout.global(Global.MAP_PROBE), random, 0.5, 0, 1, 1, vw);
+    put(t, layout.global(Global.MAP_QKV_W), random, 1 / Math.sqrt(vw), 0, 3 * vw, vw);
+    put(t, layout.global(Global.MAP_QKV_B), random, 0.05, 0, 3 * vw);
+    put(t, layout.global(Global.MAP_OUT_W), random, 1 / Math.sqrt(vw), 0, vw, vw);
+    put(t, layout.global(Global.MAP_OUT_B), random, 0.05, 0, vw);
+    put(t, layout.global(Global.MAP_LN_W), random, 0.1, 1, vw);
+    put(t, layout.global(Global.MAP_LN_B), random, 0.1, 0, vw);
+    put(t, layout.global(Global.MAP_FC1_W), random, 1 / Math.sqrt(vw), 0, vm, vw);
+    put(t, layout.global(Global.MAP_FC1_B), random, 0.05, 0, vm);
+    put(t, layout.global(Global.MAP_FC2_W), random, 1 / Math.sqrt(vm), 0, vw, vm);
+    put(t, layout.global(Global.MAP_FC2_B), random, 0.05, 0, vw);
+    put(t, layout.global(Global.TOKEN_EMBEDDING), random, 0.02, 0, x.vocabSize(), tw);
+    put(t, layout.global(Global.TEXT_POSITIONS), random, 0.01, 0, x.contextLength(), tw);
+    put(t, layout.global(Global.LN_FINAL_W), random, 0.1, 1, tw);
+    put(t, layout.global(Global.LN_FINAL_B), random, 0.1, 0, tw);
+    put(t, layout.global(Global.TEXT_PROJECTION), random, 1 / Math.sqrt(tw), 0, e, tw);
+    put(t, layout.global(Global.TEXT_PROJECTION_B), random, 0.05, 0, e);
+    t.put(
+        layout.global(Global.LOGIT_SCALE),
+        new SafetensorsWriter.Tensor(new long[] {1}, new float[] {(float) Math.log(10)}));
+    t.put(
+        layout.global(Global.LOGIT_BIAS),
+        new SafetensorsWriter.Tensor(new long[] {1}, new float[] {-10f}));
+    blocks(t, layout, Tower.VISION, v.transformer(), random);
+    blocks(t, layout, Tower.TEXT, x.transformer(), random);
+    SafetensorsWriter.write(dir.resolve(layout.weightsFile()), t, dtype);
+    Files.writeString(dir.resolve(layout.configFile()), siglipConfig(config));
+  }
+
+  private static String siglipConfig(ClipConfig c) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode root = json.createObjectNode();
+    root.putArray("architectures").add("SiglipModel");
+    root.put("model_type", "siglip");
+    ObjectNode t = root.putObject("text_config");
+    t.put("vocab_size", c.text().vocabSize());
+    t.put("max_position_embeddings", c.text().contextLength());
+    t.put("projection_size", c.embedDim());
+    hfTransformer(t, c.text().transformer());
+    ObjectNode v = root.putObject("vision_config");
+    v.put("image_size", c.vision().imageSize());
+    v.put("patch_size", c.vision().patchSize());
+    v.put("num_channels", 3);
+    hfTransformer(v, c.vision().transformer());
+    return json.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+  }
+
+  private static void hfTransformer(ObjectNode n, TransformerConfig c) {
+    n.put("hidden_size", c.width());
+    n.put("intermediate_size", c.mlpWidth());
+    n.put("num_hidden_layers", c.layers());
+    n.put("num_attention_heads", c.heads());
+    n.put(
+        "hidden_act",
+        switch (c.activation()) {
+          case QUICK_GELU -> "quick_gelu";
+          case GELU -> "gelu";
+          case GELU_TANH -> "gelu_pytorch_tanh";
+        });
+    n.put("layer_norm_eps", c.layerNormEps());
+  }
+
   private static void blocks(
       Map<String, SafetensorsWriter.Tensor> t,
       CheckpointLayout layout,
@@ -74,8 +162,16 @@ public final class SyntheticCheckpoint {
     for (int i = 0; i < c.layers(); i++) {
       put(t, layout.block(tower, i, Part.LN1_W), r, 0.1, 1, w);
       put(t, layout.block(tower, i, Part.LN1_B), r, 0.1, 0, w);
-      put(t, layout.block(tower, i, Part.QKV_W), r, 1 / Math.sqrt(w), 0, 3 * w, w);
-      put(t, layout.block(tower, i, Part.QKV_B), r, 0.02, 0, 3 * w);
+      if (layout.fusedQkv()) {
+        put(t, layout.block(tower, i, Part.QKV_W), r, 1 / Math.sqrt(w), 0, 3 * w, w);
+        put(t, layout.block(tower, i, Part.QKV_B), r, 0.02, 0, 3 * w);
+      } else {
+        for (Part[] wb :
+            new Part[][] {{Part.Q_W, Part.Q_B}, {Part.K_W, Part.K_B}, {Part.V_W, Part.V_B}}) {
+          put(t, layout.block(tower, i, wb[0]), r, 1 / Math.sqrt(w), 0, w, w);
+          put(t, layout.block(tower, i, wb[1]), r, 0.02, 0, w);
+        }
+      }
       put(t, layout.block(tower, i, Part.OUT_W), r, 1 / Math.sqrt(w), 0, w, w);
       put(t, layout.block(tower, i, Part.OUT_B), r, 0.02, 0, w);
       put(t, layout.block(tower, i, Part.LN2_W), r, 0.1, 1, w);

@@ -26,6 +26,34 @@ class EngineChoiceTest {
     }
   }
 
+  /** SigLIP 2 has tanh GELU in its text tower and erf GELU in its image tower. */
+  @Test
+  void onnx_siglip_self_check_passes_for_each_towers_activation() {
+    assertEquals(
+        "",
+        EngineChoice.siglipSelfCheck(
+            Activation.GELU, 1e-6f, Activation.GELU, 1e-6f, Backend.ONNX, Precision.FP32));
+    assertEquals(
+        "",
+        EngineChoice.siglipSelfCheck(
+            Activation.GELU, 1e-6f, Activation.GELU_TANH, 1e-6f, Backend.ONNX, Precision.FP32));
+  }
+
+  /** SigLIP with engine auto: ONNX Runtime, whose SigLIP self-check passes on this machine. */
+  @Test
+  void siglip_auto_runs_onnx_fp32() throws Exception {
+    ClipCheckpoint c = ClipCheckpoint.open(Golden.fixture(SiglipGoldens.OPEN_CLIP));
+    for (Precision p : new Precision[] {Precision.FP32, Precision.AUTO}) {
+      try (ClipModel m = ClipModel.load(c, new ClipOptions(p, Backend.AUTO, 0))) {
+        assertEquals(Backend.ONNX, m.backend());
+        assertEquals(Precision.FP32, m.precision());
+      }
+    }
+    assertThrows(
+        UnsupportedModelException.class,
+        () -> EngineChoice.resolve(new ClipOptions(Precision.INT8, Backend.ONNX, 0), c.config()));
+  }
+
   @Test
   void self_check_comparison_rejects_a_wrong_vector() {
     float[][] expected = {{1f, 2f, 3f}};
