@@ -47,10 +47,11 @@ final class EngineChoice {
   /** The concrete engine and precision for these options and this model geometry. */
   static Choice resolve(ClipOptions options, ClipConfig config) throws CheckpointException {
     Backend b = options.backend();
-    if (!onnxRuns(config) && (b == Backend.ONNX || options.precision() == Precision.INT8)) {
+    if (config.family().sigmoid() && options.precision() == Precision.INT8) {
+      // The int8 graphs were validated on CLIP only; SigLIP's accuracy in int8 is unmeasured.
       throw new UnsupportedModelException(
           config.family().label()
-              + " models do not run on the onnx engine yet; use --engine auto, onednn or torch");
+              + " models do not run in int8; use --precision auto, bf16 or fp32");
     }
     return switch (options.precision()) {
       case BF16 -> {
@@ -87,17 +88,9 @@ final class EngineChoice {
   }
 
   /**
-   * Whether ONNX Runtime can build this model's graphs: CLIP only, until the SigLIP graphs (MAP
-   * head, unmasked last-token text tower) are built there.
-   */
-  static boolean onnxRuns(ClipConfig config) {
-    return config.vision().head() == VisionHead.CLASS_TOKEN;
-  }
-
-  /**
    * The float32 engine: oneDNN where it runs here with AVX-512 kernels (where it measured faster
-   * than ONNX Runtime) and passes its self-check, else ONNX Runtime where it runs the family
-   * ({@link #onnxRuns}) and passes its self-check, else libtorch.
+   * than ONNX Runtime) and passes its self-check, else ONNX Runtime where it passes its self-check,
+   * else libtorch.
    */
   static Backend fp32Engine(ClipConfig config) {
     return fp32Engine(config, true);
@@ -117,10 +110,7 @@ final class EngineChoice {
       }
       LOG.debug("engine auto for fp32: not onednn, because {}", why);
     }
-    String why =
-        onnxRuns(config)
-            ? checked(Backend.ONNX, Precision.FP32, t)
-            : "onnx does not run " + config.family().label() + " models yet";
+    String why = checked(Backend.ONNX, Precision.FP32, t);
     if (!why.isEmpty()) {
       LOG.info("engine auto: torch, because {}", why);
       return Backend.TORCH;
@@ -284,12 +274,6 @@ final class EngineChoice {
             LOG.info(
                 "libtorch does not run here ({}); ONNX Runtime is used unchecked", e.getMessage());
             return "";
-          }
-          if (!onnxRuns(checkpoint.config())) {
-            return engine
-                + " cannot be checked here: libtorch does not run ("
-                + e.getMessage()
-                + ")";
           }
           reference = OrtTowers.load(reader, 0, Precision.FP32);
         }

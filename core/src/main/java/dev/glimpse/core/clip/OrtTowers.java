@@ -9,9 +9,9 @@ import java.nio.LongBuffer;
 import java.util.Map;
 
 /**
- * Both towers on ONNX Runtime's CPU execution provider, from graphs built in memory by {@link
- * ClipOnnxGraphs}. {@link OrtSession#run} is thread-safe, so one pair of sessions serves every
- * thread.
+ * Both towers (CLIP or SigLIP) on ONNX Runtime's CPU execution provider, from graphs built in
+ * memory by {@link ClipOnnxGraphs}. {@link OrtSession#run} is thread-safe, so one pair of sessions
+ * serves every thread.
  */
 final class OrtTowers implements Towers {
   private final OrtEnvironment env;
@@ -100,6 +100,14 @@ final class OrtTowers implements Towers {
   @Override
   public float[][] textFeatures(long[][] tokenIds, boolean fullContext) {
     TokenRows rows = TokenRows.of(tokenIds, textConfig, fullContext);
+    return switch (textConfig.head()) {
+      case END_OF_TEXT -> causalTextFeatures(rows);
+      case LAST -> lastTextFeatures(rows);
+    };
+  }
+
+  /** The causal graph takes the mask and the pooled positions as inputs. */
+  private float[][] causalTextFeatures(TokenRows rows) {
     int length = rows.length();
     try (OnnxTensor ids =
             OnnxTensor.createTensor(
@@ -119,6 +127,19 @@ final class OrtTowers implements Towers {
                     mask,
                     ClipOnnxGraphs.POOL_INDEX,
                     pool))) {
+      return rowsOf(result, rows.rows());
+    } catch (OrtException e) {
+      throw new IllegalStateException(
+          "ONNX Runtime failed on the text tower: " + e.getMessage(), e);
+    }
+  }
+
+  /** The SigLIP graph takes the ids alone: full-context rows, pooled at the last position. */
+  private float[][] lastTextFeatures(TokenRows rows) {
+    try (OnnxTensor ids =
+            OnnxTensor.createTensor(
+                env, LongBuffer.wrap(rows.ids()), new long[] {rows.rows(), rows.length()});
+        OrtSession.Result result = text.run(Map.of(ClipOnnxGraphs.INPUT_IDS, ids))) {
       return rowsOf(result, rows.rows());
     } catch (OrtException e) {
       throw new IllegalStateException(

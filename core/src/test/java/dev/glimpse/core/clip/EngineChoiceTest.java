@@ -31,7 +31,7 @@ class EngineChoiceTest {
    * the oneDNN self-checks run SigLIP towers, in bf16 and fp32.
    */
   @Test
-  void onednn_self_checks_pass_on_siglip_towers() {
+  void onednn_and_onnx_self_checks_pass_on_siglip_towers() {
     SelfCheckModel[] models = {
       new SelfCheckModel(ModelFamily.SIGLIP, Activation.GELU, 1e-6f, Activation.GELU, 1e-6f),
       new SelfCheckModel(ModelFamily.SIGLIP2, Activation.GELU, 1e-6f, Activation.GELU_TANH, 1e-6f)
@@ -40,6 +40,7 @@ class EngineChoiceTest {
       for (Precision p : new Precision[] {Precision.BF16, Precision.FP32}) {
         assertEquals("", EngineChoice.selfCheck(model, Backend.ONEDNN, p), model.key() + " " + p);
       }
+      assertEquals("", EngineChoice.selfCheck(model, Backend.ONNX, Precision.FP32), model.key());
     }
   }
 
@@ -65,8 +66,8 @@ class EngineChoiceTest {
 
   /**
    * SigLIP with the default options: bf16 on oneDNN where the CPU multiplies bf16 natively; fp32
-   * with engine auto: oneDNN where it has AVX-512 kernels, else ONNX Runtime where that runs
-   * SigLIP, else libtorch.
+   * with engine auto: oneDNN where it has AVX-512 kernels, else ONNX Runtime (its self-check passes
+   * here); int8 is refused.
    */
   @Test
   void auto_choices_for_siglip_follow_the_probes() throws Exception {
@@ -80,12 +81,15 @@ class EngineChoiceTest {
         assertEquals(Precision.FP32, m.precision(), why);
       }
     }
-    Backend notDnnl = EngineChoice.onnxRuns(c.config()) ? Backend.ONNX : Backend.TORCH;
+    Backend notDnnl = Backend.ONNX;
     Backend expected = DnnlProbe.fp32UnavailableReason().isEmpty() ? Backend.ONEDNN : notDnnl;
     try (ClipModel m = ClipModel.load(c, new ClipOptions(Precision.FP32, Backend.AUTO, 0))) {
       assertEquals(expected, m.backend());
       assertEquals(notDnnl, EngineChoice.fp32Engine(c.config(), false));
     }
+    assertThrows(
+        UnsupportedModelException.class,
+        () -> EngineChoice.resolve(new ClipOptions(Precision.INT8, Backend.ONNX, 0), c.config()));
   }
 
   @Test
