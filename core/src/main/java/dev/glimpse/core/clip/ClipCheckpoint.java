@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * A CLIP checkpoint directory: its layout, geometry, preprocessing, weights and tokenizer files.
- * {@link #open(Path)} validates everything that can be checked without reading the weights.
+ * A CLIP or SigLIP checkpoint directory: its layout, geometry, preprocessing, weights and tokenizer
+ * files. {@link #open(Path)} validates everything that can be checked without reading the weights.
  *
  * @param dir the model directory
  * @param layout Hugging Face transformers or open_clip
@@ -59,15 +59,18 @@ public record ClipCheckpoint(
 
   private static ClipCheckpoint openHf(Path dir, JsonNode cfg) throws CheckpointException {
     String type = cfg.path("model_type").asText("");
+    if (type.equals("siglip")) {
+      return SiglipCheckpoints.openHf(dir, cfg);
+    }
     if (!type.equals("clip")) {
       throw new UnsupportedModelException(
           "model_type '"
               + type
               + "' in "
               + dir.resolve("config.json")
-              + " is not supported: Glimpse runs OpenAI-style CLIP ViT models (model_type"
-              + " 'clip'); SigLIP, ChineseCLIP, AltCLIP and other families are not supported."
-              + " Pick a CLIP ViT checkpoint such as openai/clip-vit-base-patch32");
+              + " is not supported: Glimpse runs CLIP ViT models (model_type 'clip') and"
+              + " SigLIP / fixed-resolution SigLIP 2 (model_type 'siglip'); NaFlex SigLIP 2"
+              + " ('siglip2'), ChineseCLIP, AltCLIP and other families are not supported");
     }
     JsonNode t = cfg.path("text_config");
     JsonNode v = cfg.path("vision_config");
@@ -128,6 +131,9 @@ public record ClipCheckpoint(
           dir.resolve("open_clip_config.json")
               + " has no model_cfg with vision_cfg and text_cfg; is it an open_clip hub config?");
     }
+    if (m.has("init_logit_bias") || v.hasNonNull("timm_model_name")) {
+      return SiglipCheckpoints.openClip(dir, root);
+    }
     if (v.path("layers").isArray()) {
       throw new UnsupportedModelException(
           "this open_clip model has a ResNet image tower (vision_cfg.layers is a list); Glimpse"
@@ -137,10 +143,6 @@ public record ClipCheckpoint(
       throw new UnsupportedModelException(
           "this open_clip model uses a timm or Hugging Face backbone (timm_model_name /"
               + " hf_model_name); Glimpse runs the standard CLIP ViT and text transformer only");
-    }
-    if (m.has("init_logit_bias") || m.path("siglip").asBoolean(false)) {
-      throw new UnsupportedModelException(
-          "this is a SigLIP-style model (init_logit_bias); Glimpse runs CLIP models only");
     }
     for (String unsupported :
         new String[] {"attentional_pool", "no_ln_pre", "final_ln_after_pool", "input_patchnorm"}) {
@@ -215,7 +217,7 @@ public record ClipCheckpoint(
         dir, CheckpointLayout.OPEN_CLIP, config, preprocess, weights, Optional.empty());
   }
 
-  private static int imageSize(JsonNode node, Path dir) throws CheckpointException {
+  static int imageSize(JsonNode node, Path dir) throws CheckpointException {
     if (node.isArray()) {
       if (node.size() != 2 || node.get(0).asInt() != node.get(1).asInt()) {
         throw new UnsupportedModelException(
@@ -226,7 +228,7 @@ public record ClipCheckpoint(
     return node.asInt(224);
   }
 
-  private static ClipConfig build(
+  static ClipConfig build(
       Path dir,
       int embed,
       int imageSize,
@@ -244,7 +246,7 @@ public record ClipCheckpoint(
     }
   }
 
-  private static TransformerConfig transformer(
+  static TransformerConfig transformer(
       String where, int width, int layers, int heads, int mlp, Activation act, float eps)
       throws CheckpointException {
     try {
@@ -254,7 +256,7 @@ public record ClipCheckpoint(
     }
   }
 
-  private static Path findHfWeights(Path dir) throws CheckpointException {
+  static Path findHfWeights(Path dir) throws CheckpointException {
     Path single = dir.resolve(CheckpointLayout.HF_TRANSFORMERS.weightsFile());
     if (Files.isRegularFile(single)) {
       return single;
@@ -266,7 +268,7 @@ public record ClipCheckpoint(
     throw missingSafetensors(dir, "model.safetensors", "pytorch_model.bin");
   }
 
-  private static CheckpointException missingSafetensors(Path dir, String wanted, String pickle) {
+  static CheckpointException missingSafetensors(Path dir, String wanted, String pickle) {
     if (Files.isRegularFile(dir.resolve(pickle))) {
       return new UnsupportedModelException(
           "model directory "
@@ -324,7 +326,7 @@ public record ClipCheckpoint(
     }
   }
 
-  private static float[] floats(JsonNode node, float[] fallback) {
+  static float[] floats(JsonNode node, float[] fallback) {
     if (!node.isArray()) {
       return fallback;
     }
@@ -335,7 +337,7 @@ public record ClipCheckpoint(
     return out;
   }
 
-  private static JsonNode readJson(Path file) throws CheckpointException {
+  static JsonNode readJson(Path file) throws CheckpointException {
     try {
       JsonNode node = JSON.readTree(Files.readString(file));
       if (node == null || !node.isObject()) {

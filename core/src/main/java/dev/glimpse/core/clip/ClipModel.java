@@ -20,6 +20,7 @@ public final class ClipModel implements AutoCloseable {
   private final Towers towers;
   private final ClipTokenizer tokenizer;
   private final float logitScale;
+  private final float logitBias;
   private final Precision precision;
 
   private ClipModel(
@@ -27,11 +28,13 @@ public final class ClipModel implements AutoCloseable {
       Towers towers,
       ClipTokenizer tokenizer,
       float logitScale,
+      float logitBias,
       Precision precision) {
     this.checkpoint = checkpoint;
     this.towers = towers;
     this.tokenizer = tokenizer;
     this.logitScale = logitScale;
+    this.logitBias = logitBias;
     this.precision = precision;
   }
 
@@ -85,6 +88,7 @@ public final class ClipModel implements AutoCloseable {
     try (WeightStore store = checkpoint.openWeights()) {
       WeightReader reader = new WeightReader(store, checkpoint.layout(), checkpoint.config());
       float scale = reader.logitScale();
+      float bias = reader.logitBias();
       int context = checkpoint.config().text().contextLength();
       tokenizer =
           checkpoint.tokenizer().isPresent()
@@ -97,7 +101,7 @@ public final class ClipModel implements AutoCloseable {
             case TORCH -> TorchTowers.load(reader);
             case AUTO -> throw new IllegalStateException("engine not resolved");
           };
-      return new ClipModel(checkpoint, towers, tokenizer, scale, choice.precision());
+      return new ClipModel(checkpoint, towers, tokenizer, scale, bias, choice.precision());
     } catch (CheckpointException | RuntimeException e) {
       if (tokenizer != null) {
         tokenizer.close();
@@ -155,6 +159,19 @@ public final class ClipModel implements AutoCloseable {
   /** {@code exp(logit_scale)}: the temperature CLIP multiplies cosine similarities by. */
   public float logitScale() {
     return logitScale;
+  }
+
+  /**
+   * SigLIP's {@code logit_bias}, added to the scaled cosine: {@code sigmoid(logitScale() * cos +
+   * logitBias())} is the model's probability that an image and a text match. 0 for CLIP.
+   */
+  public float logitBias() {
+    return logitBias;
+  }
+
+  /** The model family, which decides what a score means ({@link ModelFamily#sigmoid()}). */
+  public ModelFamily family() {
+    return checkpoint.config().family();
   }
 
   /** Embedding dimension. */

@@ -224,6 +224,8 @@ final class ClipOnnxGraphs {
                       "Add",
                       g.scalar(1f),
                       g.op("Erf", g.op("Mul", f, g.scalar((float) (1.0 / Math.sqrt(2.0)))))));
+          case GELU_TANH ->
+              throw new IllegalStateException("tanh GELU is not built on ONNX Runtime yet");
         };
     String out = linear(g, act, name + ".fc2", b.fc2Weight(), b.fc2Bias(), w, m);
     return g.op("Add", x1, out);

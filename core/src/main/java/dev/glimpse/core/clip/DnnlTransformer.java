@@ -191,6 +191,7 @@ final class DnnlTransformer {
     switch (config.activation()) {
       case QUICK_GELU -> act.swish(QUICK_GELU_ALPHA);
       case GELU -> act.geluErf();
+      case GELU_TANH -> throw new IllegalStateException("tanh GELU is not built on oneDNN yet");
     }
     Dnnl.Primitive fc1Mm =
         dnnl.matmul(scope, hMd, first.fc1().packed(), biasMd(scope, m), mlpMd, act);

@@ -45,6 +45,15 @@ final class EngineChoice {
   /** The concrete engine and precision for these options and this model geometry. */
   static Choice resolve(ClipOptions options, ClipConfig config) throws CheckpointException {
     Backend b = options.backend();
+    if (config.vision().head() != VisionHead.CLASS_TOKEN) {
+      // SigLIP towers are built on libtorch; the other engines follow.
+      if ((b != Backend.AUTO && b != Backend.TORCH)
+          || (options.precision() != Precision.AUTO && options.precision() != Precision.FP32)) {
+        throw new UnsupportedModelException(
+            config.family().label() + " models run on the torch engine in fp32 only so far");
+      }
+      return new Choice(Backend.TORCH, Precision.FP32);
+    }
     return switch (options.precision()) {
       case BF16 -> {
         if (b != Backend.AUTO && b != Backend.ONEDNN) {

@@ -7,10 +7,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 
 /**
- * CLIP's causal text tower: token and position embeddings, the masked transformer, {@code
- * ln_final}, pooling at the first end-of-text token, and the projection.
+ * The text tower on libtorch: token and position embeddings, the transformer, {@code ln_final},
+ * pooling and the projection. CLIP ({@link TextHead#END_OF_TEXT}) is causal, pools at the first
+ * end-of-text token and projects without bias; SigLIP ({@link TextHead#LAST}) attends without a
+ * mask, pools the last position and projects with bias.
  *
- * <p>Because attention is causal, the output at position {@code i} depends only on tokens {@code
+ * <p>Where attention is causal, the output at position {@code i} depends only on tokens {@code
  * 0..i}. The tower therefore runs only up to the last end-of-text position of the batch: a short
  * query costs a few tokens, not 77.
  */
@@ -21,6 +23,7 @@ final class TextTower {
   private final NDArray lnFinalWeight;
   private final NDArray lnFinalBias;
   private final NDArray projection; // [W, E]
+  private final NDArray projectionBias; // [E], or null (CLIP)
   private final Transformer transformer;
 
   TextTower(
@@ -30,6 +33,7 @@ final class TextTower {
       NDArray lnFinalWeight,
       NDArray lnFinalBias,
       NDArray projection,
+      NDArray projectionBias,
       Transformer transformer) {
     this.config = config;
     this.tokenEmbedding = tokenEmbedding;
@@ -37,6 +41,7 @@ final class TextTower {
     this.lnFinalWeight = lnFinalWeight;
     this.lnFinalBias = lnFinalBias;
     this.projection = projection;
+    this.projectionBias = projectionBias;
     this.transformer = transformer;
   }
 
@@ -63,7 +68,7 @@ final class TextTower {
     NDArray x = embedded.add(pos);
     embedded.close();
     pos.close();
-    NDArray out = transformer.forward(x, true);
+    NDArray out = transformer.forward(x, config.causal());
     NDArray normed = transformer.layerNorm(out, lnFinalWeight, lnFinalBias);
     out.close();
     long[] poolIndex = tokens.flatPoolIndex();
@@ -75,6 +80,9 @@ final class TextTower {
     flatOut.close();
     NDArray projected = pooled.matMul(projection);
     pooled.close();
+    if (projectionBias != null) {
+      projected.addi(projectionBias);
+    }
     float[] result = projected.toFloatArray();
     projected.close();
     return result;

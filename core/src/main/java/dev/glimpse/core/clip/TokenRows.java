@@ -2,13 +2,15 @@ package dev.glimpse.core.clip;
 
 /**
  * Token id rows prepared for a text tower: validated, cut at the last end-of-text token of the
- * batch (attention is causal, so later positions cannot change the pooled ones), and flattened.
+ * batch where attention is causal (later positions cannot change the pooled ones), and flattened. A
+ * {@link TextHead#LAST} tower attends over every position and pools the last one, so its rows must
+ * fill the whole context and are never cut.
  *
  * @param ids {@code rows * length} ids, row-major; rows shorter than {@code length} are zero-padded
  * @param rows number of texts
  * @param length tokens per row
- * @param pool per row, the position CLIP pools at: the largest id (the first end-of-text token), as
- *     the reference's {@code argmax} does
+ * @param pool per row, the position the tower pools at: for CLIP the largest id (the first
+ *     end-of-text token), as the reference's {@code argmax} does; for SigLIP the last position
  */
 record TokenRows(long[] ids, int rows, int length, int[] pool) {
 
@@ -31,6 +33,22 @@ record TokenRows(long[] ids, int rows, int length, int[] pool) {
                 + row.length
                 + " ids; the context length is "
                 + config.contextLength());
+      }
+      if (config.head() == TextHead.LAST) {
+        if (row.length != config.contextLength()) {
+          throw new IllegalArgumentException(
+              "token row "
+                  + r
+                  + " has "
+                  + row.length
+                  + " ids; this model pools the last of all "
+                  + config.contextLength()
+                  + " positions, so rows must be padded to the full context");
+        }
+        checkIds(row, r, config.vocabSize());
+        pool[r] = row.length - 1;
+        length = row.length;
+        continue;
       }
       pool[r] = argmax(row, r, config.vocabSize());
       length = Math.max(length, fullContext ? row.length : pool[r] + 1);
@@ -74,12 +92,16 @@ record TokenRows(long[] ids, int rows, int length, int[] pool) {
         best = i;
       }
     }
+    checkIds(row, r, vocabSize);
+    return best;
+  }
+
+  private static void checkIds(long[] row, int r, int vocabSize) {
     for (long id : row) {
       if (id < 0 || id >= vocabSize) {
         throw new IllegalArgumentException(
             "token id " + id + " in row " + r + " is outside the vocabulary of " + vocabSize);
       }
     }
-    return best;
   }
 }

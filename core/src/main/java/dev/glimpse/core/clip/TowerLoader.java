@@ -26,6 +26,34 @@ final class TowerLoader {
     int p = v.patchSize();
     // [W, 3*P*P] -> [3*P*P, W] so that patches [.., 3*P*P] @ weight gives [.., W].
     NDArray patch = array(WeightReader.transpose(reader.patchConv(), w, 3 * p * p), 3L * p * p, w);
+    if (v.head() == VisionHead.MAP) {
+      Transformer stack = new Transformer(v.transformer(), blocks(Tower.VISION, v.transformer()));
+      WeightReader.MapHead h = reader.mapHead();
+      int m = v.transformer().mlpWidth();
+      MapHead head =
+          new MapHead(
+              array(h.probe(), w),
+              array(h.qkvWeight(), 3L * w, w),
+              array(h.qkvBias(), 3L * w),
+              array(h.outWeight(), w, w),
+              array(h.outBias(), w),
+              array(h.lnWeight(), w),
+              array(h.lnBias(), w),
+              array(h.fc1Weight(), m, w),
+              array(h.fc1Bias(), m),
+              array(h.fc2Weight(), w, m),
+              array(h.fc2Bias(), w),
+              stack);
+      return new VisionTower(
+          v,
+          patch,
+          array(reader.patchBias(), w),
+          array(reader.visionPositions(), v.tokens(), w),
+          array(reader.global(Global.LN_POST_W, "post layer norm", w), w),
+          array(reader.global(Global.LN_POST_B, "post layer norm", w), w),
+          stack,
+          head);
+    }
     return new VisionTower(
         v,
         patch,
@@ -49,6 +77,7 @@ final class TowerLoader {
         array(reader.global(Global.LN_FINAL_W, "ln_final", w), w),
         array(reader.global(Global.LN_FINAL_B, "ln_final", w), w),
         array(reader.projection(Global.TEXT_PROJECTION, w), w, config.embedDim()),
+        t.head() == TextHead.LAST ? array(reader.textProjectionBias(), config.embedDim()) : null,
         new Transformer(t.transformer(), blocks(Tower.TEXT, t.transformer())));
   }
 

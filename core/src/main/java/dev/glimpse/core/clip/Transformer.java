@@ -123,6 +123,38 @@ final class Transformer {
     return out;
   }
 
+  /** {@code fc2(act(fc1(x)))}, attached to x's manager. */
+  NDArray mlp(NDArray x, NDArray fc1Weight, NDArray fc1Bias, NDArray fc2Weight, NDArray fc2Bias) {
+    NDArray h = linear(x, fc1Weight, fc1Bias);
+    NDArray act = activate(h);
+    h.close();
+    NDArray out = linear(act, fc2Weight, fc2Bias);
+    act.close();
+    return out;
+  }
+
+  /**
+   * Multi-head attention of {@code queries} {@code [B, Tq, W]} (already projected) over {@code
+   * keys} and {@code values} {@code [B, Tk, W]}, heads merged: {@code [B, Tq, W]}, before the
+   * output projection.
+   */
+  NDArray attend(NDArray queries, NDArray keys, NDArray values) {
+    long batch = keys.getShape().get(0);
+    long tq = queries.getShape().get(1);
+    long tk = keys.getShape().get(1);
+    int heads = config.heads();
+    int d = config.headWidth();
+    try (NDArray qh = queries.reshape(batch, tq, heads, d).transpose(0, 2, 1, 3);
+        NDArray q = qh.mul(scale);
+        NDArray kh = keys.reshape(batch, tk, heads, d).transpose(0, 2, 3, 1);
+        NDArray vh = values.reshape(batch, tk, heads, d).transpose(0, 2, 1, 3);
+        NDArray scores = q.matMul(kh);
+        NDArray probs = scores.softmax(-1);
+        NDArray ctx = probs.matMul(vh)) {
+      return ctx.transpose(0, 2, 1, 3).reshape(batch, tq, config.width());
+    }
+  }
+
   private NDArray mlp(NDArray x, BlockWeights b) {
     NDArray h = linear(x, b.fc1Weight(), b.fc1Bias());
     NDArray act = activate(h);
@@ -158,7 +190,8 @@ final class Transformer {
     return result;
   }
 
-  private NDArray activate(NDArray h) {
+  /** The MLP activation of this stack, as a new array. */
+  NDArray activate(NDArray h) {
     return switch (config.activation()) {
       case QUICK_GELU -> {
         NDArray scaled = h.mul(1.702f);
@@ -169,7 +202,25 @@ final class Transformer {
         yield out;
       }
       case GELU -> ai.djl.nn.Activation.gelu(h);
+      case GELU_TANH -> geluTanh(h);
     };
+  }
+
+  private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
+
+  /**
+   * {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}, PyTorch's {@code approximate="tanh"}.
+   */
+  private static NDArray geluTanh(NDArray x) {
+    try (NDArray cube = x.pow(3f);
+        NDArray scaledCube = cube.mul(0.044715f);
+        NDArray inner = x.add(scaledCube);
+        NDArray arg = inner.mul(SQRT_2_OVER_PI);
+        NDArray t = arg.tanh();
+        NDArray onePlus = t.add(1f);
+        NDArray half = x.mul(0.5f)) {
+      return half.mul(onePlus);
+    }
   }
 
   private static NDArray causalMask(NDManager manager, int tokens) {

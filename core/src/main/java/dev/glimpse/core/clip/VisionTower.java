@@ -7,12 +7,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * CLIP's ViT image tower: patch embedding, class token, positions, {@code ln_pre}, the transformer,
- * {@code ln_post} on the class token, and the projection.
+ * The ViT image tower on libtorch. CLIP ({@link VisionHead#CLASS_TOKEN}): patch embedding, class
+ * token, positions, {@code ln_pre}, the transformer, {@code ln_post} on the class token, and the
+ * projection. SigLIP ({@link VisionHead#MAP}): patch embedding with bias, positions, the
+ * transformer, {@code ln_post} on every token and the {@link MapHead}.
  */
 final class VisionTower {
   private final VisionConfig config;
   private final NDArray patchWeight; // [3*P*P, W]: the stride-P convolution as a matrix
+  private final NDArray patchBias; // [W], MAP only
   private final NDArray classEmbedding; // [W]
   private final NDArray positions; // [T, W]
   private final NDArray lnPreWeight;
@@ -21,7 +24,9 @@ final class VisionTower {
   private final NDArray lnPostBias;
   private final NDArray projection; // [W, E]
   private final Transformer transformer;
+  private final MapHead mapHead; // MAP only
 
+  /** A CLIP tower. */
   VisionTower(
       VisionConfig config,
       NDArray patchWeight,
@@ -35,6 +40,8 @@ final class VisionTower {
       Transformer transformer) {
     this.config = config;
     this.patchWeight = patchWeight;
+    this.patchBias = null;
+    this.mapHead = null;
     this.classEmbedding = classEmbedding;
     this.positions = positions;
     this.lnPreWeight = lnPreWeight;
@@ -43,6 +50,30 @@ final class VisionTower {
     this.lnPostBias = lnPostBias;
     this.projection = projection;
     this.transformer = transformer;
+  }
+
+  /** A SigLIP tower. */
+  VisionTower(
+      VisionConfig config,
+      NDArray patchWeight,
+      NDArray patchBias,
+      NDArray positions,
+      NDArray lnPostWeight,
+      NDArray lnPostBias,
+      Transformer transformer,
+      MapHead mapHead) {
+    this.config = config;
+    this.patchWeight = patchWeight;
+    this.patchBias = patchBias;
+    this.positions = positions;
+    this.lnPostWeight = lnPostWeight;
+    this.lnPostBias = lnPostBias;
+    this.transformer = transformer;
+    this.mapHead = mapHead;
+    this.classEmbedding = null;
+    this.lnPreWeight = null;
+    this.lnPreBias = null;
+    this.projection = null;
   }
 
   /**
@@ -62,6 +93,9 @@ final class VisionTower {
     img.close();
     NDArray tokens = patches.matMul(patchWeight);
     patches.close();
+    if (mapHead != null) {
+      return encodeMap(tokens);
+    }
     NDArray zeros = manager.zeros(new Shape(count, 1, width));
     NDArray cls = zeros.add(classEmbedding);
     zeros.close();
@@ -82,5 +116,18 @@ final class VisionTower {
     float[] result = projected.toFloatArray();
     projected.close();
     return result;
+  }
+
+  private float[] encodeMap(NDArray patchTokens) {
+    try (NDArray biased = patchTokens.add(patchBias);
+        NDArray withPos = biased.add(positions)) {
+      patchTokens.close();
+      // forward closes its input; withPos's close afterwards is a no-op.
+      try (NDArray out = transformer.forward(withPos, false);
+          NDArray normed = transformer.layerNorm(out, lnPostWeight, lnPostBias);
+          NDArray pooled = mapHead.pool(normed)) {
+        return pooled.toFloatArray();
+      }
+    }
   }
 }

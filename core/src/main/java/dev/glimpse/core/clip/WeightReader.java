@@ -62,13 +62,79 @@ final class WeightReader {
     return read(Global.CLASS_EMBEDDING, "class embedding", visionWidth());
   }
 
-  /** {@code [tokens, W]}. */
+  /** {@code [tokens, W]} (timm stores {@code [1, tokens, W]}: the same values). */
   float[] visionPositions() throws CheckpointException {
-    return read(
+    return readSqueezed(
         Global.VISION_POSITIONS,
         "vision positions (tokens x width)",
         config.vision().tokens(),
         visionWidth());
+  }
+
+  /** {@code [W]}: the patch convolution's bias (MAP-pooled towers). */
+  float[] patchBias() throws CheckpointException {
+    return read(Global.PATCH_BIAS, "patch embedding bias", visionWidth());
+  }
+
+  /** {@code [embed]}: the text projection's bias ({@link TextHead#LAST} towers). */
+  float[] textProjectionBias() throws CheckpointException {
+    return read(Global.TEXT_PROJECTION_B, "text projection bias", config.embedDim());
+  }
+
+  /** The weights of the MAP head, in canonical form: q, k, v stacked as one {@code [3W, W]}. */
+  record MapHead(
+      float[] probe,
+      float[] qkvWeight,
+      float[] qkvBias,
+      float[] outWeight,
+      float[] outBias,
+      float[] lnWeight,
+      float[] lnBias,
+      float[] fc1Weight,
+      float[] fc1Bias,
+      float[] fc2Weight,
+      float[] fc2Bias) {}
+
+  /** The MAP head of a {@link VisionHead#MAP} image tower. */
+  MapHead mapHead() throws CheckpointException {
+    int w = visionWidth();
+    int m = config.vision().transformer().mlpWidth();
+    float[] qkvW;
+    float[] qkvB;
+    if (layout == CheckpointLayout.SIGLIP_OPEN_CLIP) {
+      // timm's AttentionPoolLatent: q alone, then k and v stacked.
+      qkvW =
+          concat(
+              read(Global.MAP_Q_W, "MAP head q (width x width)", w, w),
+              read(Global.MAP_KV_W, "MAP head kv (2 width x width)", 2 * w, w));
+      qkvB =
+          concat(
+              read(Global.MAP_Q_B, "MAP head q bias", w),
+              read(Global.MAP_KV_B, "MAP head kv bias", 2 * w));
+    } else {
+      qkvW = read(Global.MAP_QKV_W, "MAP head qkv (3 width x width)", 3 * w, w);
+      qkvB = read(Global.MAP_QKV_B, "MAP head qkv bias", 3 * w);
+    }
+    return new MapHead(
+        readSqueezed(Global.MAP_PROBE, "MAP head probe", w),
+        qkvW,
+        qkvB,
+        read(Global.MAP_OUT_W, "MAP head out projection", w, w),
+        read(Global.MAP_OUT_B, "MAP head out projection bias", w),
+        read(Global.MAP_LN_W, "MAP head layer norm", w),
+        read(Global.MAP_LN_B, "MAP head layer norm", w),
+        read(Global.MAP_FC1_W, "MAP head fc1 (mlp x width)", m, w),
+        read(Global.MAP_FC1_B, "MAP head fc1 bias", m),
+        read(Global.MAP_FC2_W, "MAP head fc2 (width x mlp)", w, m),
+        read(Global.MAP_FC2_B, "MAP head fc2 bias", w));
+  }
+
+  /** SigLIP's logit bias, added to the scaled cosine before the sigmoid; 0 for CLIP. */
+  float logitBias() throws CheckpointException {
+    if (!config.family().sigmoid()) {
+      return 0f;
+    }
+    return readSqueezed(Global.LOGIT_BIAS, "logit bias")[0];
   }
 
   float[] global(Global g, String what, int size) throws CheckpointException {
@@ -106,7 +172,7 @@ final class WeightReader {
   }
 
   float logitScale() throws CheckpointException {
-    float[] v = store.read(layout.global(Global.LOGIT_SCALE), new long[0], "logit scale");
+    float[] v = readSqueezed(Global.LOGIT_SCALE, "logit scale");
     return (float) Math.exp(v[0]);
   }
 
@@ -184,6 +250,24 @@ final class WeightReader {
 
   private float[] read(Global g, String what, long... shape) throws CheckpointException {
     return store.read(layout.global(g), shape, what + ", from " + config.summary());
+  }
+
+  /**
+   * Reads a tensor of {@code shape} that the checkpoint may store with extra leading 1s (a 0-d
+   * scalar as {@code [1]}, timm's {@code [1, tokens, W]} positions): the values are the same.
+   */
+  private float[] readSqueezed(Global g, String what, long... shape) throws CheckpointException {
+    String name = layout.global(g);
+    long[] actual = store.shapeOf(name);
+    if (actual != null && actual.length > shape.length) {
+      long[] padded = new long[actual.length];
+      java.util.Arrays.fill(padded, 1L);
+      System.arraycopy(shape, 0, padded, actual.length - shape.length, shape.length);
+      if (java.util.Arrays.equals(actual, padded)) {
+        shape = padded;
+      }
+    }
+    return store.read(name, shape, what + ", from " + config.summary());
   }
 
   private static float[] concat(float[]... parts) {

@@ -103,6 +103,12 @@ public final class WeightStore implements AutoCloseable {
     }
   }
 
+  /** The shape of tensor {@code name}, or null when the checkpoint has no such tensor. */
+  long[] shapeOf(String name) {
+    SafetensorsFile f = byName.get(name);
+    return f == null ? null : f.tensors().get(name).shape().clone();
+  }
+
   /**
    * Reads a tensor as float32 after checking its shape.
    *

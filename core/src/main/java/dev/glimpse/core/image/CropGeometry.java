@@ -1,8 +1,9 @@
 package dev.glimpse.core.image;
 
 /**
- * Where the reference CLIP transform resizes and crops an image: torchvision's {@code
- * Resize(shortestEdge)} then {@code CenterCrop(cropSize)}.
+ * Where the reference transform resizes and crops an image: torchvision's {@code
+ * Resize(shortestEdge)} then {@code CenterCrop(cropSize)} for CLIP, {@code Resize((size, size))} (a
+ * squash, no crop) for SigLIP.
  *
  * @param resizedWidth width after the resize
  * @param resizedHeight height after the resize
@@ -29,6 +30,11 @@ public record CropGeometry(
    * @return the geometry
    */
   public static CropGeometry of(int width, int height, PreprocessConfig config) {
+    if (config.resizeMode() == PreprocessConfig.ResizeMode.SQUASH) {
+      // Both sides become the square's side, independently: the aspect ratio is not kept.
+      int s = config.cropSize();
+      return new CropGeometry(s, s, 0, 0, s);
+    }
     int n = config.shortestEdge();
     int resizedWidth;
     int resizedHeight;

@@ -4,14 +4,28 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Parameters of the CLIP image preprocessing.
+ * Parameters of the image preprocessing of a CLIP or SigLIP model.
  *
- * @param shortestEdge the shorter image side is resized to this many pixels
- * @param cropSize side of the square centre crop
+ * @param shortestEdge the shorter image side is resized to this many pixels ({@link
+ *     ResizeMode#SHORTEST_THEN_CROP}); for {@link ResizeMode#SQUASH} it equals {@code cropSize}
+ * @param cropSize side of the square centre crop, or of the square the image is squashed to
  * @param mean per-channel (R, G, B) mean subtracted after scaling samples to [0, 1]
  * @param std per-channel (R, G, B) standard deviation divided by, all positive
+ * @param resizeMode how the image is fitted to the square input
  */
-public record PreprocessConfig(int shortestEdge, int cropSize, float[] mean, float[] std) {
+public record PreprocessConfig(
+    int shortestEdge, int cropSize, float[] mean, float[] std, ResizeMode resizeMode) {
+
+  /** How an image is fitted to the model's square input. */
+  public enum ResizeMode {
+    /** CLIP: resize the shorter side, keeping the aspect ratio, then crop the centre square. */
+    SHORTEST_THEN_CROP,
+    /**
+     * SigLIP (open_clip {@code resize_mode "squash"}, transformers' {@code SiglipImageProcessor}):
+     * width and height are resized independently to the square; nothing is cropped.
+     */
+    SQUASH
+  }
 
   private static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
   private static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
@@ -24,6 +38,11 @@ public record PreprocessConfig(int shortestEdge, int cropSize, float[] mean, flo
     if (cropSize <= 0) {
       throw new IllegalArgumentException("cropSize must be positive, got " + cropSize);
     }
+    Objects.requireNonNull(resizeMode, "resizeMode");
+    if (resizeMode == ResizeMode.SQUASH && shortestEdge != cropSize) {
+      throw new IllegalArgumentException(
+          "a squash resize has one size, got " + shortestEdge + " and " + cropSize);
+    }
     mean = checkTriple("mean", mean).clone();
     std = checkTriple("std", std).clone();
     for (int c = 0; c < 3; c++) {
@@ -35,6 +54,23 @@ public record PreprocessConfig(int shortestEdge, int cropSize, float[] mean, flo
             "std[" + c + "] must be positive and finite, got " + std[c]);
       }
     }
+  }
+
+  /** A resize of the shorter side then a centre crop (CLIP). */
+  public PreprocessConfig(int shortestEdge, int cropSize, float[] mean, float[] std) {
+    this(shortestEdge, cropSize, mean, std, ResizeMode.SHORTEST_THEN_CROP);
+  }
+
+  /**
+   * A squash resize to {@code size x size}, then normalisation (SigLIP).
+   *
+   * @param size the model's input resolution
+   * @param mean per-channel mean
+   * @param std per-channel standard deviation
+   * @return the configuration
+   */
+  public static PreprocessConfig squash(int size, float[] mean, float[] std) {
+    return new PreprocessConfig(size, size, mean, std, ResizeMode.SQUASH);
   }
 
   /**
@@ -100,12 +136,14 @@ public record PreprocessConfig(int shortestEdge, int cropSize, float[] mean, flo
         && shortestEdge == other.shortestEdge
         && cropSize == other.cropSize
         && Arrays.equals(mean, other.mean)
-        && Arrays.equals(std, other.std);
+        && Arrays.equals(std, other.std)
+        && resizeMode == other.resizeMode;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(shortestEdge, cropSize, Arrays.hashCode(mean), Arrays.hashCode(std));
+    return Objects.hash(
+        shortestEdge, cropSize, Arrays.hashCode(mean), Arrays.hashCode(std), resizeMode);
   }
 
   @Override
@@ -118,6 +156,8 @@ public record PreprocessConfig(int shortestEdge, int cropSize, float[] mean, flo
         + Arrays.toString(mean)
         + ", std="
         + Arrays.toString(std)
+        + ", resizeMode="
+        + resizeMode
         + "]";
   }
 }

@@ -108,13 +108,45 @@ class ClipCheckpointTest {
   }
 
   @Test
-  void siglip_is_unsupported_with_a_suggestion() throws Exception {
-    Path dir = copyFixture(Golden.HF);
-    editJson(dir.resolve("config.json"), c -> c.put("model_type", "siglip"));
+  void naflex_siglip2_is_unsupported_with_the_reason() throws Exception {
+    Path dir = copyFixture(SiglipGoldens.HF);
+    editJson(dir.resolve("config.json"), c -> c.put("model_type", "siglip2"));
     CheckpointException e = assertThrows(CheckpointException.class, () -> ClipCheckpoint.open(dir));
     assertInstanceOf(UnsupportedModelException.class, e);
-    assertTrue(e.getMessage().contains("SigLIP"), e.getMessage());
-    assertTrue(e.getMessage().contains("openai/clip-vit-base-patch32"), e.getMessage());
+    assertTrue(e.getMessage().contains("NaFlex"), e.getMessage());
+  }
+
+  @Test
+  void an_average_pooled_timm_siglip_trunk_is_unsupported() throws Exception {
+    Path dir = copyFixture(SiglipGoldens.OPEN_CLIP);
+    editJson(
+        dir.resolve("open_clip_config.json"),
+        c ->
+            ((ObjectNode) c.get("model_cfg").get("vision_cfg"))
+                .put("timm_model_name", "vit_base_patch16_siglip_gap_224"));
+    CheckpointException e = assertThrows(CheckpointException.class, () -> ClipCheckpoint.open(dir));
+    assertInstanceOf(UnsupportedModelException.class, e);
+    assertTrue(e.getMessage().contains("average"), e.getMessage());
+  }
+
+  @Test
+  void a_timm_name_gives_the_geometry_and_kwargs_override_it() throws Exception {
+    Path dir = copyFixture(SiglipGoldens.OPEN_CLIP);
+    editJson(
+        dir.resolve("open_clip_config.json"),
+        c -> {
+          ObjectNode v = (ObjectNode) c.get("model_cfg").get("vision_cfg");
+          v.put("timm_model_name", "vit_base_patch32_siglip_256");
+          ((ObjectNode) v.get("timm_model_kwargs")).remove("patch_size");
+        });
+    ClipConfig c = ClipCheckpoint.open(dir).config();
+    // From timm's table: patch 32 and the tanh GELU of vit_base_patch32_siglip_256; width, depth
+    // and heads from the kwargs.
+    assertEquals(32, c.vision().patchSize());
+    assertEquals(Activation.GELU_TANH, c.vision().transformer().activation());
+    assertEquals(128, c.vision().transformer().width());
+    assertEquals(2, c.vision().transformer().layers());
+    assertEquals(Activation.GELU, c.text().transformer().activation());
   }
 
   @Test
