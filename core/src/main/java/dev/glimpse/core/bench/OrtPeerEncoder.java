@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.glimpse.core.clip.ClipTokenizer;
+import dev.glimpse.core.clip.TextTokenizer;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -24,7 +24,7 @@ public final class OrtPeerEncoder implements BenchEncoder, AutoCloseable {
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final OrtSession vision;
   private final OrtSession text;
-  private final ClipTokenizer tokenizer;
+  private final TextTokenizer tokenizer;
   private final int imageSize;
 
   /**
@@ -32,7 +32,7 @@ public final class OrtPeerEncoder implements BenchEncoder, AutoCloseable {
    * @param tokenizer the CLIP tokenizer (the same one Glimpse's model uses)
    * @param imageSize the model's input size
    */
-  public OrtPeerEncoder(Path dir, ClipTokenizer tokenizer, int imageSize) throws IOException {
+  public OrtPeerEncoder(Path dir, TextTokenizer tokenizer, int imageSize) throws IOException {
     this.tokenizer = tokenizer;
     this.imageSize = imageSize;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {

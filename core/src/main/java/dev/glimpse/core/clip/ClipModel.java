@@ -18,7 +18,7 @@ public final class ClipModel implements AutoCloseable {
 
   private final ClipCheckpoint checkpoint;
   private final Towers towers;
-  private final ClipTokenizer tokenizer;
+  private final TextTokenizer tokenizer;
   private final float logitScale;
   private final float logitBias;
   private final Precision precision;
@@ -26,7 +26,7 @@ public final class ClipModel implements AutoCloseable {
   private ClipModel(
       ClipCheckpoint checkpoint,
       Towers towers,
-      ClipTokenizer tokenizer,
+      TextTokenizer tokenizer,
       float logitScale,
       float logitBias,
       Precision precision) {
@@ -84,16 +84,12 @@ public final class ClipModel implements AutoCloseable {
   private static ClipModel loadOn(
       ClipCheckpoint checkpoint, EngineChoice.Choice choice, int threads)
       throws CheckpointException {
-    ClipTokenizer tokenizer = null;
+    TextTokenizer tokenizer = null;
     try (WeightStore store = checkpoint.openWeights()) {
       WeightReader reader = new WeightReader(store, checkpoint.layout(), checkpoint.config());
       float scale = reader.logitScale();
       float bias = reader.logitBias();
-      int context = checkpoint.config().text().contextLength();
-      tokenizer =
-          checkpoint.tokenizer().isPresent()
-              ? ClipTokenizer.fromFile(checkpoint.tokenizer().get(), context)
-              : ClipTokenizer.bundled(context);
+      tokenizer = TextTokenizers.open(checkpoint);
       Towers towers =
           switch (choice.backend()) {
             case ONNX -> OrtTowers.load(reader, threads, choice.precision());
@@ -151,8 +147,8 @@ public final class ClipModel implements AutoCloseable {
     return checkpoint.preprocess();
   }
 
-  /** The tokenizer. */
-  public ClipTokenizer tokenizer() {
+  /** The tokenizer of the model's family (CLIP BPE, SigLIP SentencePiece, SigLIP2 Gemma). */
+  public TextTokenizer tokenizer() {
     return tokenizer;
   }
 

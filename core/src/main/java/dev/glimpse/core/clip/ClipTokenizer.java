@@ -17,7 +17,7 @@ import java.util.Map;
  * from CLIP's. Known differences from OpenAI's tokenizer, inherited from Hugging Face's: no HTML
  * unescaping, per-character lower-casing of a final sigma, and no ftfy repair beyond NFC.
  */
-public final class ClipTokenizer implements AutoCloseable {
+public final class ClipTokenizer implements TextTokenizer {
   /** The tokenizer OpenAI CLIP models share, bundled for checkpoints that do not ship one. */
   public static final String BUNDLED = "/dev/glimpse/core/clip/tokenizer/tokenizer.json";
 
@@ -64,13 +64,13 @@ public final class ClipTokenizer implements AutoCloseable {
     }
   }
 
-  /** Token ids for one text: exactly {@code contextLength} ids. */
+  @Override
   public long[] encode(String text) {
     Encoding enc = tokenizer.encode(text);
     return fit(enc.getIds());
   }
 
-  /** Token ids for many texts, one row each. */
+  @Override
   public long[][] encode(List<String> texts) {
     Encoding[] encs = tokenizer.batchEncode(texts);
     long[][] out = new long[encs.length][];
@@ -89,7 +89,7 @@ public final class ClipTokenizer implements AutoCloseable {
     return out;
   }
 
-  /** The number of ids in each row. */
+  @Override
   public int contextLength() {
     return contextLength;
   }
