@@ -43,7 +43,7 @@ final class CutoffBenchCommand implements Callable<Integer> {
   long seed;
 
   @Override
-  public Integer call() {
+  public Integer call() throws UsageException {
     if (trials < 1 || nullTrials < 1) {
       throw new UsageException("--trials and --null-trials must be at least 1");
     }

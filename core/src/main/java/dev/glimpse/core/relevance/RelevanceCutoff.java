@@ -48,7 +48,7 @@ public final class RelevanceCutoff {
   public static final int MIN_SAMPLE = 10;
 
   /** Largest e-value of a {@link Relevance#STRONG} hit. */
-  public static final double STRONG_E = 0.05;
+  public static final double STRONG_E = 0.02;
 
   /** Largest tail probability of a {@link Relevance#WEAK} hit (the top 1% of the background). */
   public static final double WEAK_TAIL = 0.01;
