@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * An index with a known relevant set for one text query, which the fixture model's random vectors
  * cannot give: random unit vectors for the background, and planted vectors close to the model's own
- * embedding of the query (cosine about 0.9: strong) or nearer the bulk (about 0.6: weak). Every
+ * embedding of the query (cosine about 0.99: strong) or nearer the bulk (about 0.65: weak). Every
  * record is a hard link to one sample photo, so files and thumbnails are real. Photo i was taken on
  * day i of 2020, except every fourth, which has no EXIF date and falls back to its file time.
  */
@@ -44,7 +44,7 @@ final class PlantedIndex {
         LuceneVectorStore.open(
             dir.resolve("index"), IndexConfig.forModel(TestIndex.manifest(model)))) {
       for (int i = 0; i < out.images; i++) {
-        double noise = i < strong ? 0.08 : i < strong + weak ? 0.25 : -1;
+        double noise = i < strong ? 0.03 : i < strong + weak ? 0.2 : -1;
         float[] v = new float[dim];
         for (int d = 0; d < dim; d++) {
           v[d] = (float) (noise < 0 ? r.nextGaussian() : q[d] + noise * r.nextGaussian());
@@ -62,7 +62,9 @@ final class PlantedIndex {
                 Optional.empty(),
                 Optional.empty());
         long mtime = Instant.parse("2019-01-01T00:00:00Z").toEpochMilli() + 3_600_000L * i;
-        store.upsert(ImageRecord.of(file, Files.size(file), mtime, "hash-" + i, md), normalise(v));
+        store.upsert(
+            ImageRecord.of(file, Files.size(file), mtime, String.format("%064x", i), md),
+            normalise(v));
         String id =
             store.getByPath(file.toAbsolutePath().normalize().toString()).orElseThrow().id();
         if (i < strong) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The relevance cut-off and date sort over real HTTP, against a real index with a known relevant
- * set for the query "a red kayak" ({@link PlantedIndex}: 300 background images, 12 planted strong,
+ * set for the query "a red kayak" ({@link PlantedIndex}: 400 background images, 12 planted strong,
  * 6 planted a little above the bulk).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -45,7 +45,7 @@ class SearchRelevanceApiTest {
   @BeforeAll
   void startServer() throws Exception {
     model = TestIndex.tinyModel();
-    planted = PlantedIndex.build(model, tmp, "a red kayak", 300, 12, 6);
+    planted = PlantedIndex.build(model, tmp, "a red kayak", 400, 12, 6);
     images = planted.images;
     store = LuceneVectorStore.openReadOnly(tmp.resolve("index"));
     ApiConfig config =
@@ -99,7 +99,7 @@ class SearchRelevanceApiTest {
       assertTrue(h.get("z").isNumber() && h.get("eValue").isNumber(), h.toString());
       if (label.equals("strong")) {
         strong.add(h.get("id").asText());
-        assertTrue(h.get("eValue").asDouble() <= 0.05, h.toString());
+        assertTrue(h.get("eValue").asDouble() <= 0.02, h.toString());
       } else {
         assertEquals("weak", label, "auto returns no hit below");
         weak.add(h.get("id").asText());

@@ -31,9 +31,9 @@ import java.util.Arrays;
  *       test per query and per index: among 100,000 unrelated images a few score four standard
  *       deviations up, among 100 none do.
  *   <li><b>Labels.</b> {@link Relevance#STRONG} when the e-value is at most {@value #STRONG_E}: in
- *       an index without any relevant image, a strong hit then appears in about one query in
- *       twenty. {@link Relevance#WEAK} when the tail probability is at most {@value #WEAK_TAIL} and
- *       the e-value at most {@value #WEAK_E}: above the bulk, a handful of which are chance. Else
+ *       an index without any relevant image, a strong hit then appears in about one query in fifty.
+ *       {@link Relevance#WEAK} when the tail probability is at most {@value #WEAK_TAIL} and the
+ *       e-value at most {@value #WEAK_E}: above the bulk, a handful of which are chance. Else
  *       {@link Relevance#BELOW}.
  * </ol>
  *
