@@ -31,6 +31,14 @@ const el = {
   suggestions: $("suggestions"),
   noResults: $("no-results"),
   noResultsText: $("no-results-text"),
+  noMatch: $("no-match"),
+  noMatchText: $("no-match-text"),
+  noMatchShow: $("no-match-show"),
+  toggleWeak: $("toggle-weak"),
+  toggleCutoff: $("toggle-cutoff"),
+  sortToggle: $("sort-toggle"),
+  sortRelevance: $("sort-relevance"),
+  sortDate: $("sort-date"),
   error: $("error"),
   errorTitle: $("error-title"),
   errorText: $("error-text"),
@@ -62,6 +70,12 @@ const el = {
  */
 const state = {
   imageQuery: null,
+  // The relevance cut-off: "auto" shows strong matches (weak ones on request), "none" every photo.
+  cutoff: "auto",
+  sort: "relevance",
+  showWeak: false,
+  counts: null,
+  noGoodMatch: false,
   results: [],
   hasMore: false,
   loading: false,
@@ -205,6 +219,9 @@ function readUrl() {
   el.folder.value = p.get("folder") || "";
   el.from.value = p.get("from") || "";
   el.to.value = p.get("to") || "";
+  state.cutoff = p.get("cutoff") === "none" ? "none" : "auto";
+  state.sort = p.get("sort") === "date" ? "date" : "relevance";
+  state.showWeak = p.get("weak") === "1";
   const similar = p.get("similar");
   if (state.imageQuery && state.imageQuery.type === "file") clearImagePreview();
   state.imageQuery = similar
@@ -225,6 +242,9 @@ function writeUrl(push) {
     const v = el[f].value.trim();
     if (v) p.set(f, v);
   }
+  if (state.cutoff === "none") p.set("cutoff", "none");
+  if (state.sort !== "relevance") p.set("sort", state.sort);
+  if (state.showWeak && state.cutoff === "auto") p.set("weak", "1");
   if (PAGE_PARAM) p.set("k", String(PAGE_SIZE));
   const search = p.toString();
   const url = search ? `?${search}` : location.pathname;
@@ -250,7 +270,7 @@ function hasQuery() {
 
 function buildRequest(offset) {
   const text = el.q.value.trim();
-  const f = filters();
+  const f = { ...filters(), cutoff: state.cutoff, sort: state.sort };
   const iq = state.imageQuery;
   if (!iq) {
     const p = new URLSearchParams({ q: text, k: String(PAGE_SIZE), offset: String(offset), ...f });
@@ -308,6 +328,8 @@ async function fetchPage(offset) {
     state.results = offset === 0 ? page : state.results.concat(page);
     state.hasMore = Boolean(body.hasMore) && page.length > 0;
     state.tookMs = body.tookMs ?? Math.round(performance.now() - started);
+    state.counts = body.counts || null;
+    state.noGoodMatch = Boolean(body.noGoodMatch);
     setLoading(false);
     renderResults(offset === 0, offset === 0 ? 0 : offset);
     // A short page may leave the sentinel on screen, where the observer will not fire again.
@@ -334,7 +356,7 @@ function setLoading(loading, more = false) {
 // ---------- Rendering ----------
 
 function show(section) {
-  for (const s of [el.empty, el.noResults, el.error]) s.hidden = s !== section;
+  for (const s of [el.empty, el.noResults, el.noMatch, el.error]) s.hidden = s !== section;
 }
 
 function renderResults(replace, from = 0) {
@@ -347,8 +369,14 @@ function renderResults(replace, from = 0) {
   state.results.slice(from).forEach((hit, i) => fragment.append(tile(hit, from + i)));
   el.grid.append(fragment);
   const count = state.results.length;
-  el.grid.hidden = count === 0;
+  const hidingWeak = weakHidden();
+  el.grid.hidden = count === 0 || (hidingWeak && state.noGoodMatch);
+  renderBar();
   if (!hasQuery()) return;
+  if (state.noGoodMatch && (count === 0 || hidingWeak)) {
+    showNoMatch();
+    return;
+  }
   if (count === 0) {
     show(el.noResults);
     el.noResultsText.textContent = Object.keys(filters()).length
@@ -363,7 +391,58 @@ function renderResults(replace, from = 0) {
   document.body.dataset.state = "results";
 }
 
+/** Thumbnail loaders of tiles that are hidden for now (weak matches), by their list item. */
+const pendingImages = new WeakMap();
+
+/** With the automatic cut-off, weak matches stay hidden until asked for. */
+function weakHidden() {
+  return state.cutoff === "auto" && !state.showWeak;
+}
+
+function counted(n, one, many) {
+  return `${n.toLocaleString()} ${n === 1 ? one : many}`;
+}
+
+/** "No good match": nothing stands out; offer the weaker matches, or the closest photos. */
+function showNoMatch() {
+  show(el.noMatch);
+  el.status.textContent = "";
+  document.body.dataset.state = "no-match";
+  const c = state.counts || { weak: 0, below: 0 };
+  const searched = c.strong + c.weak + c.below;
+  el.noMatchText.textContent =
+    `Nothing stands out from the rest of the ${counted(searched, "photo", "photos")} searched. ` +
+    "Try other words, or look at the closest photos anyway.";
+  el.noMatchShow.textContent = c.weak > 0 ? `Show ${counted(c.weak, "weaker match", "weaker matches")}` : "Show the closest photos";
+}
+
+/** The weak-matches button, the cut-off button and the order toggle, after each page. */
+function renderBar() {
+  const c = state.counts;
+  const active = hasQuery() && c != null && (state.results.length > 0 || state.cutoff === "none");
+  el.sortToggle.hidden = !active;
+  el.sortRelevance.setAttribute("aria-pressed", String(state.sort === "relevance"));
+  el.sortDate.setAttribute("aria-pressed", String(state.sort === "date"));
+  el.toggleWeak.hidden = !active || state.cutoff !== "auto" || c.weak === 0 || (state.noGoodMatch && !state.showWeak);
+  if (!el.toggleWeak.hidden) {
+    el.toggleWeak.textContent = state.showWeak ? "hide weaker" : `show ${c.weak.toLocaleString()} weaker`;
+  }
+  el.toggleCutoff.hidden = !active;
+  el.toggleCutoff.textContent = state.cutoff === "auto" ? "show all photos" : "only good matches";
+  for (const li of el.grid.children) {
+    li.hidden = li.dataset.relevance === "weak" && weakHidden();
+    if (!li.hidden && pendingImages.has(li)) {
+      pendingImages.get(li)();
+      pendingImages.delete(li);
+    }
+  }
+}
+
 function renderStatus() {
+  if (state.cutoff === "auto" && state.counts) {
+    renderCutoffStatus();
+    return;
+  }
   const count = state.results.length;
   const text = el.q.value.trim();
   const what = state.imageQuery
@@ -376,6 +455,23 @@ function renderStatus() {
     ` ${count === 1 ? "photo" : "photos"} ${what}`,
     state.tookMs != null ? ` · ${state.tookMs} ms` : "",
   );
+}
+
+function renderCutoffStatus() {
+  const c = state.counts;
+  const text = el.q.value.trim();
+  const what = state.imageQuery
+    ? text
+      ? `similar to ${state.imageQuery.name} and “${text}”`
+      : `similar to ${state.imageQuery.name}`
+    : `for “${text}”`;
+  const parts = state.noGoodMatch
+    ? [strong("No good match"), ` · ${counted(c.weak, "weaker match", "weaker matches")} ${what}`]
+    : [strong(c.strong.toLocaleString()), ` strong ${c.strong === 1 ? "match" : "matches"} ${what}`];
+  if (!state.noGoodMatch && state.showWeak && c.weak > 0) {
+    parts.push(` · ${counted(c.weak, "weaker", "weaker")}`);
+  }
+  el.status.replaceChildren(...parts, state.tookMs != null ? ` · ${state.tookMs} ms` : "");
 }
 
 function strong(text) {
@@ -395,6 +491,8 @@ function formatScore(score) {
 
 function tile(hit, index) {
   const li = document.createElement("li");
+  if (hit.relevance) li.dataset.relevance = hit.relevance;
+  li.hidden = hit.relevance === "weak" && weakHidden();
   const button = document.createElement("button");
   button.type = "button";
   button.className = "tile";
@@ -402,7 +500,8 @@ function tile(hit, index) {
   button.tabIndex = index === state.focusIndex ? 0 : -1;
   const name = baseName(hit.path);
   button.title = hit.path || name;
-  button.setAttribute("aria-label", `${name}, score ${formatScore(hit.score)}`);
+  const relevance = hit.relevance ? `, ${hit.relevance} match` : "";
+  button.setAttribute("aria-label", `${name}, score ${formatScore(hit.score)}${relevance}`);
   const img = document.createElement("img");
   img.alt = name;
   img.loading = "lazy";
@@ -411,7 +510,10 @@ function tile(hit, index) {
     img.width = hit.width;
     img.height = hit.height;
   }
-  setImage(img, sizedUrl(hit.thumbnailUrl, 384), tileSrcset(hit));
+  // A hidden weak match loads its thumbnail when it is revealed, not before.
+  const load = () => setImage(img, sizedUrl(hit.thumbnailUrl, 384), tileSrcset(hit));
+  if (li.hidden) pendingImages.set(li, load);
+  else load();
   const label = document.createElement("span");
   label.className = "name";
   label.textContent = name;
@@ -420,6 +522,13 @@ function tile(hit, index) {
   score.textContent = formatScore(hit.score);
   score.title = "Similarity score";
   button.append(img, label, score);
+  if (hit.relevance && hit.relevance !== "strong") {
+    const badge = document.createElement("span");
+    badge.className = "badge";
+    badge.textContent = hit.relevance;
+    badge.title = hit.relevance === "weak" ? "Above the bulk, but could be chance" : "As close as an unrelated photo";
+    button.append(badge);
+  }
   li.append(button);
   return li;
 }
@@ -646,6 +755,7 @@ el.form.addEventListener("submit", (event) => {
   search();
 });
 el.q.addEventListener("input", () => {
+  state.showWeak = false; // another query, other counts
   clearTimeout(debounceTimer);
   debounceTimer = setTimeout(() => search(), DEBOUNCE_MS);
 });
@@ -671,6 +781,36 @@ el.clearFilters.addEventListener("click", () => {
   search();
 });
 el.retry.addEventListener("click", () => search());
+el.toggleWeak.addEventListener("click", () => {
+  state.showWeak = !state.showWeak;
+  writeUrl(true);
+  renderResults(false, state.results.length);
+});
+el.noMatchShow.addEventListener("click", () => {
+  if (state.counts && state.counts.weak > 0) {
+    state.showWeak = true;
+    writeUrl(true);
+    renderResults(false, state.results.length);
+  } else {
+    state.cutoff = "none";
+    search({ push: true });
+  }
+});
+el.toggleCutoff.addEventListener("click", () => {
+  state.cutoff = state.cutoff === "auto" ? "none" : "auto";
+  state.showWeak = false;
+  search({ push: true });
+});
+for (const [button, order] of [
+  [el.sortRelevance, "relevance"],
+  [el.sortDate, "date"],
+]) {
+  button.addEventListener("click", () => {
+    if (state.sort === order) return;
+    state.sort = order;
+    search({ push: true });
+  });
+}
 el.imageQueryClear.addEventListener("click", () => {
   setImageQuery(null);
   search({ push: true });

@@ -35,7 +35,12 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure speed (results go to docs/benchmarks.md).",
-    subcommands = {BenchCommand.Encoder.class, BenchCommand.Index.class, ServeBenchCommand.class})
+    subcommands = {
+      BenchCommand.Encoder.class,
+      BenchCommand.Index.class,
+      ServeBenchCommand.class,
+      CutoffBenchCommand.class
+    })
 final class BenchCommand implements Runnable {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

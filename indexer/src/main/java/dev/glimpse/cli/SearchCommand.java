@@ -2,7 +2,9 @@ package dev.glimpse.cli;
 
 import dev.glimpse.core.index.LuceneVectorStore;
 import dev.glimpse.core.index.SearchFilter;
-import dev.glimpse.core.index.SearchHit;
+import dev.glimpse.core.relevance.CutoffMode;
+import dev.glimpse.core.relevance.HitOrder;
+import dev.glimpse.core.relevance.RelevantSearch;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +20,10 @@ import picocli.CommandLine.Spec;
     name = "search",
     mixinStandardHelpOptions = true,
     description = {
-      "Search the index with a text query; prints score and path, best first.",
-      "With --json: {\"results\":[{\"path\":\"...\",\"score\":0.31},...]}"
+      "Search the index with a text query; prints relevance, score and path, best first, after",
+      "a summary line of how many photos are strong, weak and below (see --cutoff).",
+      "With --json: {\"counts\":{...},\"noGoodMatch\":false,\"results\":[{\"path\":\"...\",",
+      "\"score\":0.31,\"relevance\":\"strong\",...},...]}"
     })
 final class SearchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -47,6 +51,24 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  @Option(
+      names = "--cutoff",
+      paramLabel = "auto|none",
+      defaultValue = "auto",
+      description =
+          "auto (default): only photos that stand out from this query's background (strong and"
+              + " weak); none: every photo, labelled.")
+  String cutoff;
+
+  @Option(
+      names = "--sort",
+      paramLabel = "ORDER",
+      defaultValue = "relevance",
+      description =
+          "relevance (default), date (newest first) or date-asc (oldest first); dates are EXIF"
+              + " date taken, else file time.")
+  String sort;
+
   @Override
   public Integer call() throws Exception {
     if (text.isBlank()) {
@@ -55,10 +77,18 @@ final class SearchCommand implements Callable<Integer> {
     if (k < 1 || k > 1000) {
       throw new UsageException("-k must be between 1 and 1000, got " + k);
     }
+    CutoffMode cutoffMode;
+    HitOrder order;
+    try {
+      cutoffMode = CutoffMode.parse(cutoff);
+      order = HitOrder.parse(sort);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--" + e.getMessage());
+    }
     Map<String, String> env = GlimpseCli.root(spec).environment();
     Path indexDir = IndexLocation.resolve(index, env);
     try (LuceneVectorStore store = IndexOption.openExisting(indexDir)) {
-      List<SearchHit> hits;
+      RelevantSearch.Page page;
       try (var model =
           IndexOption.loadModel(
               store, indexDir, precision.clipOptions(), spec.commandLine().getErr(), env)) {
@@ -67,14 +97,15 @@ final class SearchCommand implements Callable<Integer> {
             folder == null
                 ? SearchFilter.NONE
                 : SearchFilter.NONE.withFolder(folder.toAbsolutePath().normalize().toString());
-        hits = store.search(query, k, 0, filter);
+        page =
+            RelevantSearch.search(
+                RelevantSearch.Source.of(store),
+                query,
+                new RelevantSearch.Request(k, 0, filter, cutoffMode, order),
+                LuceneVectorStore.MAX_WINDOW);
       }
-      print(hits);
+      SearchResults.print(spec.commandLine().getOut(), text, page, cutoffMode, order, json);
     }
     return GlimpseCli.OK;
-  }
-
-  private void print(List<SearchHit> hits) throws Exception {
-    SearchResults.print(spec.commandLine().getOut(), text, hits, json);
   }
 }

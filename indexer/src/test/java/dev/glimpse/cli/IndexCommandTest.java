@@ -101,6 +101,8 @@ class IndexCommandTest {
             "5",
             "--precision",
             "fp32",
+            "--cutoff",
+            "none",
             "--json");
     assertEquals(0, search.exitCode(), search.err());
     JsonNode results = JSON.readTree(search.out()).get("results");
@@ -145,14 +147,34 @@ class IndexCommandTest {
     }
     // The same query twice gives the same answer.
     String[] repeat = {
-      "search", "a cat", "--index", index.toString(), "-k", "5", "--precision", "fp32", "--json"
+      "search",
+      "a cat",
+      "--index",
+      index.toString(),
+      "-k",
+      "5",
+      "--precision",
+      "fp32",
+      "--cutoff",
+      "none",
+      "--json"
     };
     assertEquals(search.out(), Cli.run(env(), repeat).out());
     // The default precision (bf16 where the CPU has it) ranks these five the same way; scores move
     // by about 5e-4, well inside the gaps between them here.
     JsonNode fast =
         JSON.readTree(
-                Cli.run(env(), "search", "a cat", "--index", index.toString(), "-k", "5", "--json")
+                Cli.run(
+                        env(),
+                        "search",
+                        "a cat",
+                        "--index",
+                        index.toString(),
+                        "-k",
+                        "5",
+                        "--cutoff",
+                        "none",
+                        "--json")
                     .out())
             .get("results");
     List<String> fastTop = new ArrayList<>();

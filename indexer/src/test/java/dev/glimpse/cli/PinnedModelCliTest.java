@@ -88,6 +88,8 @@ class PinnedModelCliTest {
         "5",
         "--precision",
         "fp32",
+        "--cutoff",
+        "none",
         "--json");
   }
 

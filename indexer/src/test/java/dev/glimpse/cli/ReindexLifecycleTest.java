@@ -102,7 +102,17 @@ class ReindexLifecycleTest {
 
   private List<String> searchIds(Path index, String query) throws IOException {
     Cli.Result r =
-        Cli.run(env(), "search", query, "--index", index.toString(), "--json", "-k", "5");
+        Cli.run(
+            env(),
+            "search",
+            query,
+            "--index",
+            index.toString(),
+            "--json",
+            "-k",
+            "5",
+            "--cutoff",
+            "none");
     assertEquals(0, r.exitCode(), r.err());
     List<String> out = new ArrayList<>();
     JsonNode root = JSON.readTree(r.out());
@@ -409,7 +419,8 @@ class ReindexLifecycleTest {
                       try {
                         HttpResponse<String> r =
                             http.send(
-                                HttpRequest.newBuilder(URI.create(base + "api/search?k=3&q=" + q))
+                                HttpRequest.newBuilder(
+                                        URI.create(base + "api/search?cutoff=none&k=3&q=" + q))
                                     .build(),
                                 HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() == 200
@@ -449,7 +460,9 @@ class ReindexLifecycleTest {
     // The server's answers are the new model's: the same as a fresh `glimpse search`.
     HttpResponse<String> served =
         http.send(
-            HttpRequest.newBuilder(URI.create(base + "api/search?k=5&q=a%20red%20bicycle")).build(),
+            HttpRequest.newBuilder(
+                    URI.create(base + "api/search?cutoff=none&k=5&q=a%20red%20bicycle"))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     List<String> fromServer = new ArrayList<>();
     for (JsonNode h : JSON.readTree(served.body()).get("results")) {

@@ -74,7 +74,17 @@ class RootsCommandTest {
   /** Searches, and returns the hits' paths after checking each one is a file there. */
   private List<String> searchPaths(Path index) throws IOException {
     JsonNode results =
-        json("search", "a photo", "--index", index.toString(), "-k", "10", "--json").get("results");
+        json(
+                "search",
+                "a photo",
+                "--index",
+                index.toString(),
+                "-k",
+                "10",
+                "--cutoff",
+                "none",
+                "--json")
+            .get("results");
     List<String> paths = new ArrayList<>();
     for (JsonNode hit : results) {
       paths.add(hit.get("path").asText());

@@ -62,7 +62,8 @@ class ServeAndSimilarCommandTest {
     assertEquals("ok", JSON.readTree(health.body()).get("status").asText());
     HttpResponse<String> search =
         http.send(
-            HttpRequest.newBuilder(URI.create(server.base() + "api/search?q=pizza&k=2")).build(),
+            HttpRequest.newBuilder(URI.create(server.base() + "api/search?q=pizza&k=2&cutoff=none"))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(2, JSON.readTree(search.body()).get("results").size(), search.body());
     assertEquals(0, server.stop(), server.err());

@@ -139,7 +139,8 @@ class WatchCommandTest {
   private static double score(HttpClient http, String base, Path photo) throws Exception {
     HttpResponse<String> r =
         http.send(
-            HttpRequest.newBuilder(URI.create(base + "api/search?q=a%20photo&k=50")).build(),
+            HttpRequest.newBuilder(URI.create(base + "api/search?q=a%20photo&k=50&cutoff=none"))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     for (JsonNode hit : JSON.readTree(r.body()).get("results")) {
@@ -153,7 +154,8 @@ class WatchCommandTest {
   private static Set<String> searchPaths(HttpClient http, String base) throws Exception {
     HttpResponse<String> r =
         http.send(
-            HttpRequest.newBuilder(URI.create(base + "api/search?q=a%20photo&k=50")).build(),
+            HttpRequest.newBuilder(URI.create(base + "api/search?q=a%20photo&k=50&cutoff=none"))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     Set<String> paths = new HashSet<>();

@@ -3,6 +3,10 @@ package dev.glimpse.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glimpse.core.index.SearchFilter;
 import dev.glimpse.core.index.SearchHit;
+import dev.glimpse.core.relevance.CutoffMode;
+import dev.glimpse.core.relevance.HitOrder;
+import dev.glimpse.core.relevance.LabelledHit;
+import dev.glimpse.core.relevance.RelevantSearch;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,11 +45,23 @@ final class SearchController {
       int height,
       String takenAt,
       String thumbnailUrl,
-      String imageUrl) {}
+      String imageUrl,
+      String relevance,
+      Double z,
+      Double eValue) {}
 
-  /** One page of results. */
+  /** One page of results, with the relevance cut-off's counts over every searched image. */
   public record Page(
-      String query, long tookMs, int k, int offset, List<Result> results, boolean hasMore) {}
+      String query,
+      long tookMs,
+      int k,
+      int offset,
+      List<Result> results,
+      boolean hasMore,
+      String cutoff,
+      String sort,
+      RelevanceParams.Counts counts,
+      boolean noGoodMatch) {}
 
   void get(Context ctx) throws IOException {
     long start = System.nanoTime();
@@ -54,9 +70,10 @@ final class SearchController {
     int offset = Params.offset(ctx);
     Params.window(k, offset);
     SearchFilter filter = Params.filter(ctx);
+    Ranking ranking = new Ranking(RelevanceParams.cutoff(ctx), RelevanceParams.sort(ctx));
     try (SearchService.Session session = service.session()) {
       float[] vector = session.textVector(q);
-      ctx.json(page(session, q, vector, k, offset, filter, start));
+      ctx.json(page(session, q, vector, k, offset, filter, ranking, start));
     }
   }
 
@@ -81,6 +98,10 @@ final class SearchController {
             body.string("from"),
             body.string("to"),
             body.number("minScore").map(Double::floatValue));
+    Ranking ranking =
+        new Ranking(
+            RelevanceParams.cutoff(body.string("cutoff")),
+            RelevanceParams.sort(body.string("sort")));
     Optional<byte[]> upload = body.image();
     if (text.isEmpty() && imageId.isEmpty() && upload.isEmpty()) {
       throw ApiException.badRequest("give at least one of text, imageId or image");
@@ -101,9 +122,12 @@ final class SearchController {
         add(sum, session.textVector(n), -weights.get("negative") / negatives.size());
       }
       float[] vector = normalise(sum);
-      ctx.json(page(session, text.orElse(null), vector, k, offset, filter, start));
+      ctx.json(page(session, text.orElse(null), vector, k, offset, filter, ranking, start));
     }
   }
+
+  /** The cut-off and order asked for. */
+  private record Ranking(CutoffMode cutoff, HitOrder order) {}
 
   private static Page page(
       SearchService.Session session,
@@ -112,21 +136,34 @@ final class SearchController {
       int k,
       int offset,
       SearchFilter filter,
+      Ranking ranking,
       long start)
       throws IOException {
-    // One extra hit says whether another page exists, when the window allows it.
-    boolean probe = (long) k + offset + 1 <= Params.MAX_WINDOW;
-    List<SearchHit> hits = session.search(vector, probe ? k + 1 : k, offset, filter);
-    boolean hasMore = hits.size() > k;
-    List<Result> results = new ArrayList<>(Math.min(k, hits.size()));
-    for (SearchHit h : hits.subList(0, Math.min(k, hits.size()))) {
-      results.add(result(h));
+    RelevantSearch.Page found =
+        RelevantSearch.search(
+            session.relevanceSource(),
+            vector,
+            new RelevantSearch.Request(k, offset, filter, ranking.cutoff(), ranking.order()),
+            Params.MAX_WINDOW);
+    List<Result> results = new ArrayList<>(found.hits().size());
+    for (LabelledHit h : found.hits()) {
+      results.add(result(h.hit(), RelevanceParams.Relevance.of(h)));
     }
     long tookMs = (System.nanoTime() - start) / 1_000_000;
-    return new Page(query, tookMs, k, offset, results, hasMore);
+    return new Page(
+        query,
+        tookMs,
+        k,
+        offset,
+        results,
+        found.hasMore(),
+        ranking.cutoff().param(),
+        ranking.order().param(),
+        RelevanceParams.Counts.of(found.counts()),
+        found.noGoodMatch());
   }
 
-  static Result result(SearchHit h) {
+  static Result result(SearchHit h, RelevanceParams.Relevance relevance) {
     var r = h.record();
     var m = r.metadata();
     return new Result(
@@ -137,7 +174,10 @@ final class SearchController {
         m.height(),
         m.takenAt().map(Object::toString).orElse(null),
         "/api/images/" + r.id() + "/thumbnail",
-        "/api/images/" + r.id());
+        "/api/images/" + r.id(),
+        relevance.label(),
+        relevance.z(),
+        relevance.eValue());
   }
 
   private static Map<String, Double> weights(Map<String, Double> given) {

@@ -11,10 +11,12 @@ import dev.glimpse.core.image.ImageDecoder;
 import dev.glimpse.core.index.ImageRecord;
 import dev.glimpse.core.index.IndexStats;
 import dev.glimpse.core.index.ModelManifest;
+import dev.glimpse.core.index.ScoreSample;
 import dev.glimpse.core.index.SearchFilter;
 import dev.glimpse.core.index.SearchHit;
 import dev.glimpse.core.index.VectorStore;
 import dev.glimpse.core.indexing.ImageEncoder;
+import dev.glimpse.core.relevance.RelevantSearch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -326,6 +328,30 @@ public final class SearchService implements AutoCloseable {
         }
         window = Math.min(largest, window + Math.max(gone, k));
       }
+    }
+
+    /**
+     * The query's scores over the images a search with this filter covers; see {@link
+     * VectorStore#scoreSample}.
+     */
+    public ScoreSample scoreSample(float[] query, SearchFilter filter) throws IOException {
+      return served.store.scoreSample(query, filter);
+    }
+
+    /** This session as the source of a search judged by the relevance cut-off. */
+    public RelevantSearch.Source relevanceSource() {
+      return new RelevantSearch.Source() {
+        @Override
+        public List<SearchHit> search(float[] query, int k, int offset, SearchFilter filter)
+            throws IOException {
+          return Session.this.search(query, k, offset, filter);
+        }
+
+        @Override
+        public ScoreSample scoreSample(float[] query, SearchFilter filter) throws IOException {
+          return Session.this.scoreSample(query, filter);
+        }
+      };
     }
 
     /**

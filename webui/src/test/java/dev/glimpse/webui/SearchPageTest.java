@@ -121,9 +121,13 @@ class SearchPageTest {
     return folder;
   }
 
-  /** Opens the page fresh and types a query into the search box. */
+  /**
+   * Opens the page fresh and types a query into the search box. The fixture model's vectors are
+   * random, so nothing stands out from the 11 photos: these tests ask for every photo (cutoff=none,
+   * which the page keeps while one types); the cut-off itself is tested in {@link CutoffPageTest}.
+   */
   private static void search(String query) {
-    browser.driver.get(base);
+    browser.driver.get(base + "?cutoff=none");
     browser.awaitState("empty");
     browser.find("#q").sendKeys(query);
     browser.awaitState("results");
@@ -184,7 +188,7 @@ class SearchPageTest {
 
   @Test
   void keyboard_opens_the_lightbox_and_more_like_this_changes_the_results() throws Exception {
-    browser.driver.get(base);
+    browser.driver.get(base + "?cutoff=none");
     browser.awaitState("empty");
     browser.find("body").sendKeys("/");
     WebElement q = browser.driver.switchTo().activeElement();
@@ -223,7 +227,7 @@ class SearchPageTest {
 
   @Test
   void uploading_an_image_finds_it_first() throws Exception {
-    browser.driver.get(base);
+    browser.driver.get(base + "?cutoff=none");
     browser.awaitState("empty");
     Path bee = path("glimpse.samples", "animal-honey-bee-on-aster.jpg");
     browser.find("#file").sendKeys(bee.toString());
@@ -260,7 +264,7 @@ class SearchPageTest {
 
   @Test
   void infinite_scroll_pages_with_offset_until_there_are_no_more() {
-    browser.driver.get(base + "?q=a+photo&k=4");
+    browser.driver.get(base + "?q=a+photo&k=4&cutoff=none");
     browser.awaitState("results");
     // The page is short, so the sentinel stays in view and each page asks for the next one.
     browser.until("all pages", () -> tiles().size() == 11);
@@ -276,7 +280,7 @@ class SearchPageTest {
     Javalin locked =
         SearchApp.create(new SearchService(store, model, keyed), keyed).start("127.0.0.1", 0);
     try {
-      browser.driver.get("http://127.0.0.1:" + locked.port() + "/?q=a+cat");
+      browser.driver.get("http://127.0.0.1:" + locked.port() + "/?q=a+cat&cutoff=none");
       browser.until("key prompt", () -> browser.find("#key-dialog").isDisplayed());
       browser.find("#key-input").sendKeys(key, Keys.ENTER);
       browser.awaitState("results");

@@ -73,6 +73,13 @@ public final class LuceneVectorStore implements VectorStore {
   /** Indexes of at most this many images are searched exactly rather than through HNSW. */
   public static final int EXACT_LIMIT = 150_000;
 
+  /**
+   * Scores sampled per query for the relevance cut-off on indexes larger than {@value
+   * #EXACT_LIMIT}: enough to place the background's quartiles within a few hundredths of its
+   * spread.
+   */
+  public static final int SCORE_SAMPLE = 20_000;
+
   /** {@code minCandidates} value that lets the store choose exact or HNSW search. */
   public static final int AUTO_STRATEGY = 0;
 
@@ -740,6 +747,33 @@ public final class LuceneVectorStore implements VectorStore {
         hits.add(new SearchHit(record(searcher, pathKeys, sd.doc), score));
       }
       return hits;
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Up to {@value #EXACT_LIMIT} images every image is scored, through the int8 copies of the
+   * exact search; above, {@value #SCORE_SAMPLE} of them, evenly spread over the index.
+   */
+  @Override
+  public ScoreSample scoreSample(float[] query, SearchFilter filter) throws IOException {
+    Objects.requireNonNull(filter, "filter");
+    schema.checkVector(query, "query");
+    refreshIfDirty();
+    try (SearcherLease lease = SearcherLease.acquire(searchers)) {
+      IndexSearcher searcher = lease.searcher();
+      PathKeys pathKeys = keys(searcher);
+      Optional<Query> filterQuery =
+          schema.filterQuery(filter, filter.folder().map(pathKeys::folderTerms).orElse(List.of()));
+      boolean everyImage = searcher.getIndexReader().numDocs() <= EXACT_LIMIT;
+      return ScoreScan.scan(
+          searcher,
+          everyImage ? quantized : null,
+          IndexSchema.VECTOR,
+          query,
+          filterQuery,
+          SCORE_SAMPLE);
     }
   }
 

@@ -111,6 +111,19 @@ public interface VectorStore extends AutoCloseable {
   List<SearchHit> search(float[] query, int k, int offset, SearchFilter filter) throws IOException;
 
   /**
+   * The query's scores of the images a search with this filter covers, for judging its hits against
+   * the rest ({@link dev.glimpse.core.relevance.RelevanceCutoff}): every image's on indexes that
+   * are searched exactly, a uniform sample on larger ones. The filter's minimum score is not
+   * applied.
+   *
+   * @param query L2-normalised query vector
+   * @param filter restrictions; folder and dates narrow the images scored
+   * @return the scores and the number of images they stand for
+   * @throws IOException if the index cannot be read
+   */
+  ScoreSample scoreSample(float[] query, SearchFilter filter) throws IOException;
+
+  /**
    * Counts and sizes of the store.
    *
    * @return the statistics

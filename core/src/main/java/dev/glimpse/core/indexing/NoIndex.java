@@ -5,6 +5,7 @@ import dev.glimpse.core.index.ImageRecord;
 import dev.glimpse.core.index.IndexStats;
 import dev.glimpse.core.index.LastRun;
 import dev.glimpse.core.index.ModelManifest;
+import dev.glimpse.core.index.ScoreSample;
 import dev.glimpse.core.index.SearchFilter;
 import dev.glimpse.core.index.SearchHit;
 import dev.glimpse.core.index.VectorStore;
@@ -56,6 +57,11 @@ final class NoIndex implements VectorStore {
   @Override
   public List<SearchHit> search(float[] query, int k, int offset, SearchFilter filter) {
     return List.of();
+  }
+
+  @Override
+  public ScoreSample scoreSample(float[] query, SearchFilter filter) {
+    return ScoreSample.EMPTY;
   }
 
   @Override
