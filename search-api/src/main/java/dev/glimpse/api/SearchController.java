@@ -41,7 +41,10 @@ final class SearchController {
       int height,
       String takenAt,
       String thumbnailUrl,
-      String imageUrl) {}
+      String imageUrl,
+      HitMetadata metadata,
+      int duplicates,
+      List<String> duplicateIds) {}
 
   /** One page of results. */
   public record Page(
@@ -53,16 +56,18 @@ final class SearchController {
     int k = Params.k(ctx);
     int offset = Params.offset(ctx);
     Params.window(k, offset);
-    SearchFilter filter = Params.filter(ctx);
+    SearchFilter filter = Params.filter(ctx).withMetadata(MetadataParams.filter(ctx));
+    boolean collapse = MetadataParams.collapse(ctx);
     try (SearchService.Session session = service.session()) {
       float[] vector = session.textVector(q);
-      ctx.json(page(session, q, vector, k, offset, filter, start));
+      ctx.json(page(session, q, vector, k, offset, filter, collapse, start));
     }
   }
 
   void post(Context ctx) throws IOException {
     long start = System.nanoTime();
-    RequestFields body = RequestFields.read(ctx, mapper, config);
+    AllowedFields.requireQuery(ctx, java.util.Set.of());
+    RequestFields body = RequestFields.read(ctx, mapper, config).only(AllowedFields.SEARCH_BODY);
     Optional<String> text = body.string("text").map(t -> Params.text(t, "text"));
     Optional<String> imageId = body.string("imageId");
     List<String> negatives = body.strings("negative");
@@ -81,6 +86,13 @@ final class SearchController {
             body.string("from"),
             body.string("to"),
             body.number("minScore").map(Double::floatValue));
+    var metadata = MetadataParams.filter(body);
+    if (imageId.isPresent()) {
+      // "More like this" never returns the photo it started from.
+      metadata = metadata.withExcludedIds(java.util.Set.of(imageId.get()));
+    }
+    filter = filter.withMetadata(metadata);
+    boolean collapse = MetadataParams.collapse(body);
     Optional<byte[]> upload = body.image();
     if (text.isEmpty() && imageId.isEmpty() && upload.isEmpty()) {
       throw ApiException.badRequest("give at least one of text, imageId or image");
@@ -101,7 +113,7 @@ final class SearchController {
         add(sum, session.textVector(n), -weights.get("negative") / negatives.size());
       }
       float[] vector = normalise(sum);
-      ctx.json(page(session, text.orElse(null), vector, k, offset, filter, start));
+      ctx.json(page(session, text.orElse(null), vector, k, offset, filter, collapse, start));
     }
   }
 
@@ -112,8 +124,18 @@ final class SearchController {
       int k,
       int offset,
       SearchFilter filter,
+      boolean collapse,
       long start)
       throws IOException {
+    if (collapse) {
+      DuplicatePaging.Page groups = DuplicatePaging.page(session, vector, k, offset, filter);
+      List<Result> results = new ArrayList<>(groups.groups().size());
+      for (var g : groups.groups()) {
+        results.add(result(g.head(), g.duplicates()));
+      }
+      long tookMs = (System.nanoTime() - start) / 1_000_000;
+      return new Page(query, tookMs, k, offset, results, groups.hasMore());
+    }
     // One extra hit says whether another page exists, when the window allows it.
     boolean probe = (long) k + offset + 1 <= Params.MAX_WINDOW;
     List<SearchHit> hits = session.search(vector, probe ? k + 1 : k, offset, filter);
@@ -127,6 +149,10 @@ final class SearchController {
   }
 
   static Result result(SearchHit h) {
+    return result(h, List.of());
+  }
+
+  static Result result(SearchHit h, List<SearchHit> duplicates) {
     var r = h.record();
     var m = r.metadata();
     return new Result(
@@ -137,7 +163,10 @@ final class SearchController {
         m.height(),
         m.takenAt().map(Object::toString).orElse(null),
         "/api/images/" + r.id() + "/thumbnail",
-        "/api/images/" + r.id());
+        "/api/images/" + r.id(),
+        HitMetadata.of(r),
+        duplicates.size(),
+        duplicates.stream().map(d -> d.record().id()).toList());
   }
 
   private static Map<String, Double> weights(Map<String, Double> given) {

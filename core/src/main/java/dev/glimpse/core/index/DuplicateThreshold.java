@@ -18,13 +18,13 @@ public final class DuplicateThreshold {
   /** A duplicate lies within this fraction of the index's median distance. */
   public static final double RELATIVE = 0.1;
 
-  /** The threshold without a sample to learn from (at least 8 photos): right for real CLIP. */
+  /** The threshold without a sample to learn from (at least 3 photos): right for real CLIP. */
   public static final float FALLBACK = 0.95f;
 
   /** Photos sampled from an index. */
   public static final int SAMPLE = 256;
 
-  private static final int MIN_SAMPLE = 8;
+  private static final int MIN_SAMPLE = 3;
   private static final float LOWEST = 0.85f;
   private static final float HIGHEST = 0.999f;
 

@@ -63,7 +63,7 @@ class NearDuplicatesTest {
       sample.add(TestImages.axis(8, i));
     }
     assertEquals(0.9f, DuplicateThreshold.of(sample), 1e-6);
-    assertEquals(DuplicateThreshold.FALLBACK, DuplicateThreshold.of(sample.subList(0, 3)));
+    assertEquals(DuplicateThreshold.FALLBACK, DuplicateThreshold.of(sample.subList(0, 2)));
   }
 
   /**
