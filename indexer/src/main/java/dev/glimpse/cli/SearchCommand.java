@@ -1,8 +1,8 @@
 package dev.glimpse.cli;
 
 import dev.glimpse.core.index.LuceneVectorStore;
+import dev.glimpse.core.index.NearDuplicates;
 import dev.glimpse.core.index.SearchFilter;
-import dev.glimpse.core.index.SearchHit;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +38,7 @@ final class SearchCommand implements Callable<Integer> {
       description = "Number of results (default ${DEFAULT-VALUE}, at most 1000).")
   int k;
 
-  @Option(
-      names = "--folder",
-      paramLabel = "DIR",
-      description = "Only photos in this folder or below.")
-  Path folder;
+  @Mixin FilterOptions filters = new FilterOptions();
 
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
@@ -55,26 +51,24 @@ final class SearchCommand implements Callable<Integer> {
     if (k < 1 || k > 1000) {
       throw new UsageException("-k must be between 1 and 1000, got " + k);
     }
+    filters.checkPaging(k);
+    SearchFilter filter = filters.filter();
     Map<String, String> env = GlimpseCli.root(spec).environment();
     Path indexDir = IndexLocation.resolve(index, env);
     try (LuceneVectorStore store = IndexOption.openExisting(indexDir)) {
-      List<SearchHit> hits;
+      List<NearDuplicates.Group> hits;
       try (var model =
           IndexOption.loadModel(
               store, indexDir, precision.clipOptions(), spec.commandLine().getErr(), env)) {
         float[] query = model.encodeTexts(List.of(text))[0];
-        SearchFilter filter =
-            folder == null
-                ? SearchFilter.NONE
-                : SearchFilter.NONE.withFolder(folder.toAbsolutePath().normalize().toString());
-        hits = store.search(query, k, 0, filter);
+        hits = CollapsedSearch.search(store, query, k, filters.offset, filter, !filters.noCollapse);
       }
       print(hits);
     }
     return GlimpseCli.OK;
   }
 
-  private void print(List<SearchHit> hits) throws Exception {
+  private void print(List<NearDuplicates.Group> hits) throws Exception {
     SearchResults.print(spec.commandLine().getOut(), text, hits, json);
   }
 }

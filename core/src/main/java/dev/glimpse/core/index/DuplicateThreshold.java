@@ -18,8 +18,11 @@ public final class DuplicateThreshold {
   /** A duplicate lies within this fraction of the index's median distance. */
   public static final double RELATIVE = 0.1;
 
-  /** The threshold without a sample to learn from (at least 3 photos): right for real CLIP. */
-  public static final float FALLBACK = 0.95f;
+  /**
+   * The threshold with fewer than 3 photos to learn from: too few to know what "near" means for the
+   * model, so only identical vectors (the same content) collapse.
+   */
+  public static final float FALLBACK = 0.9999f;
 
   /** Photos sampled from an index. */
   public static final int SAMPLE = 256;
