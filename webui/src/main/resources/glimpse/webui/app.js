@@ -24,6 +24,7 @@ const el = {
   orientation: $("orientation"),
   format: $("format"),
   filterCount: $("filter-count"),
+  filtersPanel: $("filters-panel"),
   clearFilters: $("clear-filters"),
   pick: $("pick-image"),
   file: $("file"),
@@ -211,6 +212,7 @@ function readUrl() {
   const p = new URLSearchParams(location.search);
   el.q.value = p.get("q") || "";
   for (const f of FILTERS) el[f].value = p.get(f) || "";
+  if (FILTERS.some((f) => el[f].value)) el.filtersPanel.open = true; // a shared link shows its filters
   const similar = p.get("similar");
   if (state.imageQuery && state.imageQuery.type === "file") clearImagePreview();
   state.imageQuery = similar
