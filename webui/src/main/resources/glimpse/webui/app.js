@@ -7,6 +7,9 @@ const DEBOUNCE_MS = 250;
 const THUMB_SIZES = [256, 384, 512, 768];
 const TILE_SIZES = "(max-width: 760px) calc(50vw - 20px), 260px";
 const KEY_STORAGE = "glimpse.apiKey";
+/** The filter inputs, by API parameter name; text ones search as you type, others on change. */
+const FILTERS = ["folder", "from", "to", "camera", "near", "orientation", "format"];
+const TYPED_FILTERS = ["folder", "camera", "near", "format"];
 const SUGGESTIONS = ["a red bicycle", "cat on a sofa", "city at night", "food on a plate"];
 
 const $ = (id) => document.getElementById(id);
@@ -16,6 +19,12 @@ const el = {
   folder: $("folder"),
   from: $("from"),
   to: $("to"),
+  camera: $("camera"),
+  near: $("near"),
+  orientation: $("orientation"),
+  format: $("format"),
+  filterCount: $("filter-count"),
+  filtersPanel: $("filters-panel"),
   clearFilters: $("clear-filters"),
   pick: $("pick-image"),
   file: $("file"),
@@ -216,9 +225,8 @@ function tileSrcset(hit) {
 function readUrl() {
   const p = new URLSearchParams(location.search);
   el.q.value = p.get("q") || "";
-  el.folder.value = p.get("folder") || "";
-  el.from.value = p.get("from") || "";
-  el.to.value = p.get("to") || "";
+  for (const f of FILTERS) el[f].value = p.get(f) || "";
+  if (FILTERS.some((f) => el[f].value)) el.filtersPanel.open = true; // a shared link shows its filters
   state.cutoff = p.get("cutoff") === "none" ? "none" : "auto";
   state.sort = p.get("sort") === "date" ? "date" : "relevance";
   state.showWeak = p.get("weak") === "1";
@@ -238,7 +246,7 @@ function writeUrl(push) {
     p.set("similar", state.imageQuery.id);
     if (state.imageQuery.name) p.set("similarName", state.imageQuery.name);
   }
-  for (const f of ["folder", "from", "to"]) {
+  for (const f of FILTERS) {
     const v = el[f].value.trim();
     if (v) p.set(f, v);
   }
@@ -257,7 +265,7 @@ function writeUrl(push) {
 
 function filters() {
   const f = {};
-  for (const name of ["folder", "from", "to"]) {
+  for (const name of FILTERS) {
     const v = el[name].value.trim();
     if (v) f[name] = v;
   }
@@ -530,7 +538,45 @@ function tile(hit, index) {
     button.append(badge);
   }
   li.append(button);
+  if (hit.duplicates > 0) li.append(duplicateToggle(hit, li));
   return li;
+}
+
+/** "+n": the copies collapsed into a result, shown as a strip of thumbnails when opened. */
+function duplicateToggle(hit, li) {
+  const toggle = document.createElement("button");
+  toggle.type = "button";
+  toggle.className = "dup-toggle";
+  toggle.textContent = `+${hit.duplicates}`;
+  toggle.title = `${hit.duplicates} duplicate${hit.duplicates === 1 ? "" : "s"} (same or near-identical photo)`;
+  toggle.setAttribute("aria-expanded", "false");
+  toggle.addEventListener("click", () => {
+    const open = li.querySelector(".dup-strip");
+    if (open) {
+      open.remove();
+      toggle.setAttribute("aria-expanded", "false");
+      return;
+    }
+    const strip = document.createElement("ul");
+    strip.className = "dup-strip";
+    strip.setAttribute("aria-label", "Duplicates");
+    for (const id of hit.duplicateIds || []) {
+      const item = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = `api/images/${encodeURIComponent(id)}`;
+      a.target = "_blank";
+      a.rel = "noopener";
+      const img = document.createElement("img");
+      img.alt = "Duplicate";
+      setImage(img, `api/images/${encodeURIComponent(id)}/thumbnail?size=128`);
+      a.append(img);
+      item.append(a);
+      strip.append(item);
+    }
+    li.append(strip);
+    toggle.setAttribute("aria-expanded", "true");
+  });
+  return toggle;
 }
 
 async function showEmpty() {
@@ -584,7 +630,10 @@ function showError(error) {
 }
 
 function updateFilterButton() {
-  el.clearFilters.hidden = Object.keys(filters()).length === 0;
+  const active = Object.keys(filters()).length;
+  el.clearFilters.hidden = active === 0;
+  el.filterCount.hidden = active === 0;
+  el.filterCount.textContent = active ? `· ${active}` : "";
 }
 
 // ---------- Image queries ----------
@@ -771,13 +820,15 @@ el.q.addEventListener("keydown", (event) => {
     search();
   }
 });
-el.folder.addEventListener("input", () => {
-  clearTimeout(debounceTimer);
-  debounceTimer = setTimeout(() => search(), DEBOUNCE_MS);
-});
-for (const input of [el.from, el.to]) input.addEventListener("change", () => search());
+for (const name of TYPED_FILTERS) {
+  el[name].addEventListener("input", () => {
+    clearTimeout(debounceTimer);
+    debounceTimer = setTimeout(() => search(), DEBOUNCE_MS);
+  });
+}
+for (const name of ["from", "to", "orientation"]) el[name].addEventListener("change", () => search());
 el.clearFilters.addEventListener("click", () => {
-  el.folder.value = el.from.value = el.to.value = "";
+  for (const name of FILTERS) el[name].value = "";
   search();
 });
 el.retry.addEventListener("click", () => search());

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       IndexCommand.class,
       SearchCommand.class,
       SimilarCommand.class,
+      DuplicatesCommand.class,
       ServeCommand.class,
       StatusCommand.class,
       RootsCommand.class,

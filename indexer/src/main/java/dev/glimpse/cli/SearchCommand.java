@@ -2,6 +2,7 @@ package dev.glimpse.cli;
 
 import dev.glimpse.core.index.LuceneVectorStore;
 import dev.glimpse.core.index.SearchFilter;
+import dev.glimpse.core.relevance.CollapsedSearch;
 import dev.glimpse.core.relevance.CutoffMode;
 import dev.glimpse.core.relevance.HitOrder;
 import dev.glimpse.core.relevance.RelevantSearch;
@@ -42,11 +43,7 @@ final class SearchCommand implements Callable<Integer> {
       description = "Number of results (default ${DEFAULT-VALUE}, at most 1000).")
   int k;
 
-  @Option(
-      names = "--folder",
-      paramLabel = "DIR",
-      description = "Only photos in this folder or below.")
-  Path folder;
+  @Mixin FilterOptions filters = new FilterOptions();
 
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
@@ -77,6 +74,7 @@ final class SearchCommand implements Callable<Integer> {
     if (k < 1 || k > 1000) {
       throw new UsageException("-k must be between 1 and 1000, got " + k);
     }
+    filters.checkPaging(k);
     CutoffMode cutoffMode;
     HitOrder order;
     try {
@@ -85,23 +83,21 @@ final class SearchCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--" + e.getMessage());
     }
+    SearchFilter filter = filters.filter();
     Map<String, String> env = GlimpseCli.root(spec).environment();
     Path indexDir = IndexLocation.resolve(index, env);
     try (LuceneVectorStore store = IndexOption.openExisting(indexDir)) {
-      RelevantSearch.Page page;
+      CollapsedSearch.Page page;
       try (var model =
           IndexOption.loadModel(
               store, indexDir, precision.clipOptions(), spec.commandLine().getErr(), env)) {
         float[] query = model.encodeTexts(List.of(text))[0];
-        SearchFilter filter =
-            folder == null
-                ? SearchFilter.NONE
-                : SearchFilter.NONE.withFolder(folder.toAbsolutePath().normalize().toString());
         page =
-            RelevantSearch.search(
+            CollapsedSearch.search(
                 RelevantSearch.Source.of(store),
                 query,
-                new RelevantSearch.Request(k, 0, filter, cutoffMode, order),
+                new RelevantSearch.Request(k, filters.offset, filter, cutoffMode, order),
+                filters.collapse(store),
                 LuceneVectorStore.MAX_WINDOW);
       }
       SearchResults.print(spec.commandLine().getOut(), text, page, cutoffMode, order, json);

@@ -5,12 +5,15 @@ import dev.glimpse.core.image.ClipPreprocessor;
 import dev.glimpse.core.index.ImageRecord;
 import dev.glimpse.core.index.LuceneVectorStore;
 import dev.glimpse.core.index.SearchFilter;
-import dev.glimpse.core.index.SearchHit;
+import dev.glimpse.core.relevance.CollapsedSearch;
+import dev.glimpse.core.relevance.CutoffMode;
+import dev.glimpse.core.relevance.HitOrder;
+import dev.glimpse.core.relevance.RelevantSearch;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,38 +49,48 @@ final class SimilarCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  @picocli.CommandLine.Mixin FilterOptions filters = new FilterOptions();
+
   @Override
   public Integer call() throws Exception {
     if (k < 1 || k > 1000) {
       throw new UsageException("-k must be between 1 and 1000, got " + k);
     }
+    filters.checkPaging(k);
+    SearchFilter filter = filters.filter();
     Map<String, String> env = GlimpseCli.root(spec).environment();
     Path indexDir = IndexLocation.resolve(index, env);
     try (LuceneVectorStore store = IndexOption.openExisting(indexDir)) {
-      float[] query = stored(store).orElse(null);
+      Optional<ImageRecord> self = indexed(store);
+      float[] query = self.isPresent() ? store.vector(self.get().id()).orElse(null) : null;
       if (query == null) {
         query = encode(store, env, indexDir);
+      } else {
+        // More like this never returns the photo it started from.
+        filter = filter.withMetadata(filter.metadata().withExcludedIds(Set.of(self.get().id())));
       }
-      List<SearchHit> hits = store.search(query, k, 0, SearchFilter.NONE);
-      SearchResults.print(spec.commandLine().getOut(), image, hits, json);
+      CollapsedSearch.Page page =
+          CollapsedSearch.search(
+              RelevantSearch.Source.of(store),
+              query,
+              new RelevantSearch.Request(
+                  k, filters.offset, filter, CutoffMode.NONE, HitOrder.RELEVANCE),
+              filters.collapse(store),
+              LuceneVectorStore.MAX_WINDOW);
+      SearchResults.print(spec.commandLine().getOut(), image, page.groups(), json);
     }
     return GlimpseCli.OK;
   }
 
-  /** The stored vector when the argument is an indexed id or the path of an indexed file. */
-  private Optional<float[]> stored(LuceneVectorStore store) throws Exception {
+  /** The indexed image when the argument is an indexed id or the path of an indexed file. */
+  private Optional<ImageRecord> indexed(LuceneVectorStore store) throws Exception {
     if (image.matches("[0-9a-f]{32}")) {
-      Optional<float[]> v = store.vector(image);
-      if (v.isPresent()) {
-        return v;
+      Optional<ImageRecord> r = store.getById(image);
+      if (r.isPresent()) {
+        return r;
       }
     }
-    Path file = Path.of(image).toAbsolutePath().normalize();
-    Optional<ImageRecord> record = store.getByPath(file.toString());
-    if (record.isPresent()) {
-      return store.vector(record.get().id());
-    }
-    return Optional.empty();
+    return store.getByPath(Path.of(image).toAbsolutePath().normalize().toString());
   }
 
   private float[] encode(LuceneVectorStore store, Map<String, String> env, Path indexDir)

@@ -26,7 +26,8 @@ final class ClassifyController {
   public record Predictions(List<Prediction> predictions) {}
 
   void post(Context ctx) throws IOException {
-    RequestFields body = RequestFields.read(ctx, mapper, config);
+    AllowedFields.requireQuery(ctx, java.util.Set.of());
+    RequestFields body = RequestFields.read(ctx, mapper, config).only(AllowedFields.CLASSIFY_BODY);
     List<String> labels = body.strings("labels");
     if (labels.isEmpty() || labels.size() > Params.MAX_LABELS) {
       throw ApiException.badRequest(

@@ -39,6 +39,19 @@ abstract sealed class RequestFields permits RequestFields.Json, RequestFields.Fo
   /** A text field. */
   abstract Optional<String> string(String name);
 
+  /** The names of the fields sent. */
+  abstract java.util.Set<String> names();
+
+  /**
+   * Rejects fields outside {@code allowed} with a 400 that names them.
+   *
+   * @return this
+   */
+  RequestFields only(java.util.Set<String> allowed) {
+    AllowedFields.requireKnown("field", names(), allowed);
+    return this;
+  }
+
   /** A list of texts: a JSON array of strings, or repeated form fields. */
   abstract List<String> strings(String name);
 
@@ -120,6 +133,13 @@ abstract sealed class RequestFields permits RequestFields.Json, RequestFields.Fo
       } catch (IOException e) {
         throw ApiException.badRequest("body cannot be read");
       }
+    }
+
+    @Override
+    java.util.Set<String> names() {
+      java.util.Set<String> out = new java.util.TreeSet<>();
+      root.fieldNames().forEachRemaining(out::add);
+      return out;
     }
 
     private JsonNode field(String name) {
@@ -268,6 +288,13 @@ abstract sealed class RequestFields permits RequestFields.Json, RequestFields.Fo
     @Override
     Optional<String> string(String name) {
       return Optional.ofNullable(ctx.formParam(name));
+    }
+
+    @Override
+    java.util.Set<String> names() {
+      java.util.Set<String> out = new java.util.TreeSet<>(ctx.formParamMap().keySet());
+      out.addAll(ctx.uploadedFileMap().keySet());
+      return out;
     }
 
     @Override

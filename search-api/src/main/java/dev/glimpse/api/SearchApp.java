@@ -82,14 +82,17 @@ public final class SearchApp {
             routes.before("/api/*", auth);
             routes.before("/metrics", auth);
           }
-          routes.get("/health", status::health);
-          routes.get("/metrics", status::metrics);
-          routes.get("/api/openapi.json", status::openApi);
-          routes.get("/api/stats", status::stats);
-          routes.get("/api/search", search::get);
+          // Unknown query parameters are 400s (AllowedFields); POST bodies check their fields.
+          routes.get("/health", AllowedFields.noQuery(status::health));
+          routes.get("/metrics", AllowedFields.noQuery(status::metrics));
+          routes.get("/api/openapi.json", AllowedFields.noQuery(status::openApi));
+          routes.get("/api/stats", AllowedFields.noQuery(status::stats));
+          routes.get("/api/search", AllowedFields.query(AllowedFields.SEARCH_QUERY, search::get));
           routes.post("/api/search", search::post);
-          routes.get("/api/images/{id}", images::original);
-          routes.get("/api/images/{id}/thumbnail", images::thumbnail);
+          routes.get("/api/images/{id}", AllowedFields.noQuery(images::original));
+          routes.get(
+              "/api/images/{id}/thumbnail",
+              AllowedFields.query(AllowedFields.THUMBNAIL_QUERY, images::thumbnail));
           routes.post("/api/classify", classify::post);
         });
   }

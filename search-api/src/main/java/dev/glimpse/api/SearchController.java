@@ -1,11 +1,12 @@
 package dev.glimpse.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.glimpse.core.index.NearDuplicates;
 import dev.glimpse.core.index.SearchFilter;
 import dev.glimpse.core.index.SearchHit;
+import dev.glimpse.core.relevance.CollapsedSearch;
 import dev.glimpse.core.relevance.CutoffMode;
 import dev.glimpse.core.relevance.HitOrder;
-import dev.glimpse.core.relevance.LabelledHit;
 import dev.glimpse.core.relevance.RelevantSearch;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -48,7 +49,10 @@ final class SearchController {
       String imageUrl,
       String relevance,
       Double z,
-      Double eValue) {}
+      Double eValue,
+      HitMetadata metadata,
+      int duplicates,
+      List<String> duplicateIds) {}
 
   /** One page of results, with the relevance cut-off's counts over every searched image. */
   public record Page(
@@ -69,17 +73,19 @@ final class SearchController {
     int k = Params.k(ctx);
     int offset = Params.offset(ctx);
     Params.window(k, offset);
-    SearchFilter filter = Params.filter(ctx);
+    SearchFilter filter = Params.filter(ctx).withMetadata(MetadataParams.filter(ctx));
     Ranking ranking = new Ranking(RelevanceParams.cutoff(ctx), RelevanceParams.sort(ctx));
+    boolean collapse = MetadataParams.collapse(ctx);
     try (SearchService.Session session = service.session()) {
       float[] vector = session.textVector(q);
-      ctx.json(page(session, q, vector, k, offset, filter, ranking, start));
+      ctx.json(page(session, q, vector, k, offset, filter, ranking, collapse, start));
     }
   }
 
   void post(Context ctx) throws IOException {
     long start = System.nanoTime();
-    RequestFields body = RequestFields.read(ctx, mapper, config);
+    AllowedFields.requireQuery(ctx, java.util.Set.of());
+    RequestFields body = RequestFields.read(ctx, mapper, config).only(AllowedFields.SEARCH_BODY);
     Optional<String> text = body.string("text").map(t -> Params.text(t, "text"));
     Optional<String> imageId = body.string("imageId");
     List<String> negatives = body.strings("negative");
@@ -102,6 +108,13 @@ final class SearchController {
         new Ranking(
             RelevanceParams.cutoff(body.string("cutoff")),
             RelevanceParams.sort(body.string("sort")));
+    var metadata = MetadataParams.filter(body);
+    if (imageId.isPresent()) {
+      // "More like this" never returns the photo it started from.
+      metadata = metadata.withExcludedIds(java.util.Set.of(imageId.get()));
+    }
+    filter = filter.withMetadata(metadata);
+    boolean collapse = MetadataParams.collapse(body);
     Optional<byte[]> upload = body.image();
     if (text.isEmpty() && imageId.isEmpty() && upload.isEmpty()) {
       throw ApiException.badRequest("give at least one of text, imageId or image");
@@ -122,7 +135,8 @@ final class SearchController {
         add(sum, session.textVector(n), -weights.get("negative") / negatives.size());
       }
       float[] vector = normalise(sum);
-      ctx.json(page(session, text.orElse(null), vector, k, offset, filter, ranking, start));
+      ctx.json(
+          page(session, text.orElse(null), vector, k, offset, filter, ranking, collapse, start));
     }
   }
 
@@ -137,17 +151,22 @@ final class SearchController {
       int offset,
       SearchFilter filter,
       Ranking ranking,
+      boolean collapse,
       long start)
       throws IOException {
-    RelevantSearch.Page found =
-        RelevantSearch.search(
+    CollapsedSearch.Page found =
+        CollapsedSearch.search(
             session.relevanceSource(),
             vector,
             new RelevantSearch.Request(k, offset, filter, ranking.cutoff(), ranking.order()),
+            collapse
+                ? new CollapsedSearch.Collapse(
+                    new NearDuplicates(session.duplicateThreshold()), session::vectorOrNull)
+                : null,
             Params.MAX_WINDOW);
-    List<Result> results = new ArrayList<>(found.hits().size());
-    for (LabelledHit h : found.hits()) {
-      results.add(result(h.hit(), RelevanceParams.Relevance.of(h)));
+    List<Result> results = new ArrayList<>(found.groups().size());
+    for (CollapsedSearch.Group g : found.groups()) {
+      results.add(result(g.head().hit(), RelevanceParams.Relevance.of(g.head()), g.duplicates()));
     }
     long tookMs = (System.nanoTime() - start) / 1_000_000;
     return new Page(
@@ -159,11 +178,12 @@ final class SearchController {
         found.hasMore(),
         ranking.cutoff().param(),
         ranking.order().param(),
-        RelevanceParams.Counts.of(found.counts()),
-        found.noGoodMatch());
+        RelevanceParams.Counts.of(found.found().counts()),
+        found.found().noGoodMatch());
   }
 
-  static Result result(SearchHit h, RelevanceParams.Relevance relevance) {
+  static Result result(
+      SearchHit h, RelevanceParams.Relevance relevance, List<SearchHit> duplicates) {
     var r = h.record();
     var m = r.metadata();
     return new Result(
@@ -177,7 +197,10 @@ final class SearchController {
         "/api/images/" + r.id(),
         relevance.label(),
         relevance.z(),
-        relevance.eValue());
+        relevance.eValue(),
+        HitMetadata.of(r),
+        duplicates.size(),
+        duplicates.stream().map(d -> d.record().id()).toList());
   }
 
   private static Map<String, Double> weights(Map<String, Double> given) {

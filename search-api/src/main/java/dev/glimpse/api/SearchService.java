@@ -8,6 +8,7 @@ import dev.glimpse.core.image.ClipPreprocessor;
 import dev.glimpse.core.image.DecodedImage;
 import dev.glimpse.core.image.ImageDecodeException;
 import dev.glimpse.core.image.ImageDecoder;
+import dev.glimpse.core.index.DuplicateThreshold;
 import dev.glimpse.core.index.ImageRecord;
 import dev.glimpse.core.index.IndexStats;
 import dev.glimpse.core.index.ModelManifest;
@@ -293,6 +294,19 @@ public final class SearchService implements AutoCloseable {
       return served.store.vector(id);
     }
 
+    /** The stored vector of an indexed image, or null if it is gone (for duplicate collapsing). */
+    public float[] vectorOrNull(String id) throws IOException {
+      return served.store.vector(id).orElse(null);
+    }
+
+    /**
+     * The cosine at or above which two photos of this index are duplicates ({@link
+     * DuplicateThreshold}), learnt from a sample of the index on first use.
+     */
+    public float duplicateThreshold() throws IOException {
+      return served.duplicateThreshold();
+    }
+
     /** The record of an indexed image. */
     public Optional<ImageRecord> image(String id) throws IOException {
       return served.store.getById(id);
@@ -521,7 +535,11 @@ public final class SearchService implements AutoCloseable {
         switchListener.run();
         return true;
       }
-      return current.store.refresh();
+      boolean changed = current.store.refresh();
+      if (changed) {
+        current.duplicateThreshold = null; // learnt again from the grown or shrunk index
+      }
+      return changed;
     }
   }
 
@@ -579,6 +597,17 @@ public final class SearchService implements AutoCloseable {
     final int textBatchSize;
     final BatchingTextEncoder textBatcher;
     private final AtomicInteger refs = new AtomicInteger(1);
+    private volatile Float duplicateThreshold;
+
+    float duplicateThreshold() throws IOException {
+      Float t = duplicateThreshold;
+      if (t == null) {
+        // Racing requests may both sample; they get the same value and the cost is small.
+        t = DuplicateThreshold.of(store.sampleVectors(DuplicateThreshold.SAMPLE));
+        duplicateThreshold = t;
+      }
+      return t;
+    }
 
     Served(IndexSource.Opened opened) throws IOException {
       this.generation = opened.generation();

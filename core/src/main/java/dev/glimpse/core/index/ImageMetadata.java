@@ -16,6 +16,9 @@ import java.util.Optional;
  * @param cameraMake EXIF {@code Make}, trimmed
  * @param cameraModel EXIF {@code Model}, trimmed
  * @param gps EXIF GPS position
+ * @param lens EXIF {@code LensModel}, trimmed (unknown in indexes written before it was read)
+ * @param exifOrientation EXIF {@code Orientation}, 1 to 8, or 0 if the file has none (or the index
+ *     was written before it was recorded)
  */
 public record ImageMetadata(
     int width,
@@ -24,7 +27,9 @@ public record ImageMetadata(
     Optional<Instant> takenAt,
     Optional<String> cameraMake,
     Optional<String> cameraModel,
-    Optional<GeoPoint> gps) {
+    Optional<GeoPoint> gps,
+    Optional<String> lens,
+    int exifOrientation) {
 
   /** Metadata with nothing known. */
   public static final ImageMetadata UNKNOWN =
@@ -42,5 +47,31 @@ public record ImageMetadata(
     Objects.requireNonNull(cameraMake, "cameraMake");
     Objects.requireNonNull(cameraModel, "cameraModel");
     Objects.requireNonNull(gps, "gps");
+    Objects.requireNonNull(lens, "lens");
+    if (exifOrientation < 0 || exifOrientation > 8) {
+      throw new IllegalArgumentException(
+          "EXIF orientation must be 0 (none) or 1 to 8, got " + exifOrientation);
+    }
+  }
+
+  /** Metadata without lens and EXIF orientation (as indexes before they were recorded hold). */
+  public ImageMetadata(
+      int width,
+      int height,
+      String format,
+      Optional<Instant> takenAt,
+      Optional<String> cameraMake,
+      Optional<String> cameraModel,
+      Optional<GeoPoint> gps) {
+    this(width, height, format, takenAt, cameraMake, cameraModel, gps, Optional.empty(), 0);
+  }
+
+  /**
+   * The shape of the displayed image.
+   *
+   * @return the orientation, or empty when the size is unknown
+   */
+  public Optional<Orientation> orientation() {
+    return Orientation.of(width, height);
   }
 }

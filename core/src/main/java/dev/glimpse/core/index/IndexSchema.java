@@ -15,6 +15,8 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.LatLonDocValuesField;
+import org.apache.lucene.document.LatLonPoint;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
@@ -95,6 +97,32 @@ public final class IndexSchema {
 
   /** GPS longitude, degrees; stored, point-indexed. */
   public static final String GPS_LON = "gps_lon";
+
+  /** EXIF lens model; stored (absent in indexes written before it was read). */
+  public static final String LENS = "lens";
+
+  /** EXIF orientation 1 to 8; stored (absent in indexes written before it was recorded). */
+  public static final String EXIF_ORIENTATION = "exif_orientation";
+
+  /**
+   * Camera match keys, one indexed term each: the folded make, model, and "make model" ({@link
+   * MetadataQueries#fold}); not stored. Absent in older indexes, which the camera filter matches by
+   * their exact {@link #CAMERA_MAKE} and {@link #CAMERA_MODEL} terms instead.
+   */
+  public static final String CAMERA_KEY = "camera_key";
+
+  /** The folded lens model, an indexed term; not stored. */
+  public static final String LENS_KEY = "lens_key";
+
+  /** {@link Orientation#key()} of the displayed size, an indexed term; not stored. */
+  public static final String ORIENTATION = "orientation";
+
+  /**
+   * The GPS position as a {@code LatLonPoint} (distance and box queries) and {@code
+   * LatLonDocValuesField} (which says the point exists); absent in older indexes, whose positions
+   * the geo filters find through {@link #GPS_LAT} and {@link #GPS_LON}.
+   */
+  public static final String GEO = "geo";
 
   /** The vector similarity: dot product of unit vectors, i.e. cosine. */
   public static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.DOT_PRODUCT;
@@ -189,9 +217,24 @@ public final class IndexSchema {
             });
     md.cameraMake().ifPresent(v -> doc.add(new StringField(CAMERA_MAKE, v, Field.Store.YES)));
     md.cameraModel().ifPresent(v -> doc.add(new StringField(CAMERA_MODEL, v, Field.Store.YES)));
+    for (String key : MetadataQueries.cameraKeys(md.cameraMake(), md.cameraModel())) {
+      doc.add(new StringField(CAMERA_KEY, key, Field.Store.NO));
+    }
+    md.lens()
+        .ifPresent(
+            v -> {
+              doc.add(new StoredField(LENS, v));
+              doc.add(new StringField(LENS_KEY, MetadataQueries.fold(v), Field.Store.NO));
+            });
+    if (md.exifOrientation() != 0) {
+      doc.add(new StoredField(EXIF_ORIENTATION, md.exifOrientation()));
+    }
+    md.orientation().ifPresent(o -> doc.add(new StringField(ORIENTATION, o.key(), Field.Store.NO)));
     md.gps()
         .ifPresent(
             g -> {
+              doc.add(new LatLonPoint(GEO, g.latitude(), g.longitude()));
+              doc.add(new LatLonDocValuesField(GEO, g.latitude(), g.longitude()));
               doc.add(new DoublePoint(GPS_LAT, g.latitude()));
               doc.add(new StoredField(GPS_LAT, g.latitude()));
               doc.add(new DoublePoint(GPS_LON, g.longitude()));
@@ -226,7 +269,9 @@ public final class IndexSchema {
                 : Optional.of(Instant.ofEpochMilli(taken.numericValue().longValue())),
             Optional.ofNullable(doc.get(CAMERA_MAKE)),
             Optional.ofNullable(doc.get(CAMERA_MODEL)),
-            gps);
+            gps,
+            Optional.ofNullable(doc.get(LENS)),
+            intValue(doc, EXIF_ORIENTATION));
     return new ImageRecord(
         doc.get(ID),
         doc.get(PATH),
@@ -294,7 +339,8 @@ public final class IndexSchema {
   }
 
   /**
-   * The pre-filter of a vector search: folder and date restrictions, empty if there are none.
+   * The pre-filter of a vector search: folder, date and {@link MetadataFilter metadata}
+   * restrictions, empty if there are none.
    *
    * @param filter the restrictions
    * @param folderKeys the folder keys that {@link SearchFilter#folder()} stands for (see {@link
@@ -314,6 +360,7 @@ public final class IndexSchema {
       builder.add(LongPoint.newRangeQuery(TAKEN_AT, from, to), BooleanClause.Occur.FILTER);
       any = true;
     }
+    any |= MetadataQueries.addTo(builder, filter.metadata());
     return any ? Optional.of(builder.build()) : Optional.empty();
   }
 

@@ -809,6 +809,32 @@ public final class LuceneVectorStore implements VectorStore {
     }
   }
 
+  /**
+   * {@inheritDoc} Takes every {@code numDocs / n}-th live vector, so the cost is that of n reads.
+   */
+  @Override
+  public List<float[]> sampleVectors(int n) throws IOException {
+    refreshIfDirty();
+    List<float[]> out = new ArrayList<>();
+    try (SearcherLease lease = SearcherLease.acquire(searchers)) {
+      IndexReader reader = lease.searcher().getIndexReader();
+      int stride = Math.max(1, reader.numDocs() / Math.max(1, n));
+      for (LeafReaderContext leaf : reader.leaves()) {
+        FloatVectorValues values = leaf.reader().getFloatVectorValues(IndexSchema.VECTOR);
+        if (values == null) {
+          continue;
+        }
+        var live = leaf.reader().getLiveDocs();
+        for (int ord = 0; ord < values.size() && out.size() < n; ord += stride) {
+          if (live == null || live.get(values.ordToDoc(ord))) {
+            out.add(values.vectorValue(ord).clone());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   @Override
   public IndexStats stats() throws IOException {
     refreshIfDirty();

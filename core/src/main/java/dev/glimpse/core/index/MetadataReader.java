@@ -38,7 +38,8 @@ import javax.imageio.stream.ImageInputStream;
  *       the local time is read at that offset; without it, the camera's local time is taken as if
  *       it were UTC, so the instant is off by the camera's time zone but the calendar date and
  *       clock time a user sees are the ones the camera recorded.
- *   <li>Camera make and model are EXIF {@code Make} and {@code Model}, trimmed.
+ *   <li>Camera make and model are EXIF {@code Make} and {@code Model}, the lens EXIF {@code
+ *       LensModel}, trimmed; the EXIF {@code Orientation} is kept as recorded (1 to 8).
  *   <li>GPS is the EXIF GPS position; the position (0, 0), which cameras write when they have no
  *       fix, counts as absent.
  * </ul>
@@ -87,7 +88,11 @@ public final class MetadataReader {
         takenAt(exif),
         text(ifd0, ExifDirectoryBase.TAG_MAKE),
         text(ifd0, ExifDirectoryBase.TAG_MODEL),
-        gps(exif));
+        gps(exif),
+        text(
+            exif.getFirstDirectoryOfType(ExifSubIFDDirectory.class),
+            ExifDirectoryBase.TAG_LENS_MODEL),
+        exifOrientation(exif));
   }
 
   private record Header(int width, int height, String format) {}
@@ -139,9 +144,15 @@ public final class MetadataReader {
   }
 
   private static boolean rotatesQuarterTurn(Metadata exif) {
+    int orientation = exifOrientation(exif);
+    return orientation >= 5 && orientation <= 8;
+  }
+
+  /** The EXIF orientation, 1 to 8, or 0 when absent or out of range. */
+  private static int exifOrientation(Metadata exif) {
     ExifIFD0Directory ifd0 = exif.getFirstDirectoryOfType(ExifIFD0Directory.class);
     Integer orientation = ifd0 == null ? null : ifd0.getInteger(ExifDirectoryBase.TAG_ORIENTATION);
-    return orientation != null && orientation >= 5 && orientation <= 8;
+    return orientation != null && orientation >= 1 && orientation <= 8 ? orientation : 0;
   }
 
   private static Optional<Instant> takenAt(Metadata exif) {

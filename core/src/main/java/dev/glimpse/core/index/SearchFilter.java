@@ -6,25 +6,37 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Restrictions on a vector search. Folder and date restrictions are applied inside the approximate
- * nearest-neighbour search, so a narrow filter still returns up to {@code k} matching images; the
- * score threshold is applied to the results.
+ * Restrictions on a vector search. Folder, date and metadata restrictions are applied inside the
+ * approximate nearest-neighbour search, so a narrow filter still returns up to {@code k} matching
+ * images; the score threshold is applied to the results.
  *
  * @param folder only images in this folder or any folder below it (absolute path)
  * @param takenFrom only images taken at or after this instant (EXIF date; images without one are
  *     excluded when either date bound is set)
  * @param takenTo only images taken at or before this instant
  * @param minScore only hits with a cosine score of at least this, in [-1, 1]
+ * @param metadata camera, lens, place, orientation, format, size and excluded ids, applied inside
+ *     the search like the folder and dates
  */
 public record SearchFilter(
     Optional<String> folder,
     Optional<Instant> takenFrom,
     Optional<Instant> takenTo,
-    Optional<Float> minScore) {
+    Optional<Float> minScore,
+    MetadataFilter metadata) {
 
   /** No restriction. */
   public static final SearchFilter NONE =
       new SearchFilter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+
+  /** A filter without metadata restrictions. */
+  public SearchFilter(
+      Optional<String> folder,
+      Optional<Instant> takenFrom,
+      Optional<Instant> takenTo,
+      Optional<Float> minScore) {
+    this(folder, takenFrom, takenTo, minScore, MetadataFilter.NONE);
+  }
 
   /** Validates the values and normalises the folder path. */
   public SearchFilter {
@@ -32,6 +44,7 @@ public record SearchFilter(
     Objects.requireNonNull(takenFrom, "takenFrom");
     Objects.requireNonNull(takenTo, "takenTo");
     Objects.requireNonNull(minScore, "minScore");
+    Objects.requireNonNull(metadata, "metadata");
     folder = folder.map(SearchFilter::normaliseFolder);
     if (takenFrom.isPresent() && takenTo.isPresent() && takenFrom.get().isAfter(takenTo.get())) {
       throw new IllegalArgumentException(
@@ -52,7 +65,7 @@ public record SearchFilter(
    * @return the new filter
    */
   public SearchFilter withFolder(String folder) {
-    return new SearchFilter(Optional.of(folder), takenFrom, takenTo, minScore);
+    return new SearchFilter(Optional.of(folder), takenFrom, takenTo, minScore, metadata);
   }
 
   /**
@@ -63,7 +76,8 @@ public record SearchFilter(
    * @return the new filter
    */
   public SearchFilter withTakenBetween(Instant from, Instant to) {
-    return new SearchFilter(folder, Optional.ofNullable(from), Optional.ofNullable(to), minScore);
+    return new SearchFilter(
+        folder, Optional.ofNullable(from), Optional.ofNullable(to), minScore, metadata);
   }
 
   /**
@@ -73,7 +87,17 @@ public record SearchFilter(
    * @return the new filter
    */
   public SearchFilter withMinScore(float min) {
-    return new SearchFilter(folder, takenFrom, takenTo, Optional.of(min));
+    return new SearchFilter(folder, takenFrom, takenTo, Optional.of(min), metadata);
+  }
+
+  /**
+   * Returns a copy with other metadata restrictions.
+   *
+   * @param metadata the restrictions
+   * @return the new filter
+   */
+  public SearchFilter withMetadata(MetadataFilter metadata) {
+    return new SearchFilter(folder, takenFrom, takenTo, minScore, metadata);
   }
 
   private static String normaliseFolder(String folder) {

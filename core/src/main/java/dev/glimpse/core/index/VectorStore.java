@@ -124,6 +124,18 @@ public interface VectorStore extends AutoCloseable {
   ScoreSample scoreSample(float[] query, SearchFilter filter) throws IOException;
 
   /**
+   * Vectors of up to {@code n} images spread over the store, e.g. to learn how far apart its
+   * distinct photos typically are ({@link DuplicateThreshold}).
+   *
+   * @param n most vectors wanted
+   * @return copies of the vectors; the default returns none
+   * @throws IOException if the index cannot be read
+   */
+  default List<float[]> sampleVectors(int n) throws IOException {
+    return List.of();
+  }
+
+  /**
    * Counts and sizes of the store.
    *
    * @return the statistics
