@@ -83,6 +83,8 @@ const state = {
   cutoff: "auto",
   sort: "relevance",
   showWeak: false,
+  // Duplicates are collapsed unless the URL says collapse=false.
+  collapse: true,
   counts: null,
   noGoodMatch: false,
   results: [],
@@ -230,6 +232,7 @@ function readUrl() {
   state.cutoff = p.get("cutoff") === "none" ? "none" : "auto";
   state.sort = p.get("sort") === "date" ? "date" : "relevance";
   state.showWeak = p.get("weak") === "1";
+  state.collapse = p.get("collapse") !== "false";
   const similar = p.get("similar");
   if (state.imageQuery && state.imageQuery.type === "file") clearImagePreview();
   state.imageQuery = similar
@@ -253,6 +256,7 @@ function writeUrl(push) {
   if (state.cutoff === "none") p.set("cutoff", "none");
   if (state.sort !== "relevance") p.set("sort", state.sort);
   if (state.showWeak && state.cutoff === "auto") p.set("weak", "1");
+  if (!state.collapse) p.set("collapse", "false");
   if (PAGE_PARAM) p.set("k", String(PAGE_SIZE));
   const search = p.toString();
   const url = search ? `?${search}` : location.pathname;
@@ -279,6 +283,7 @@ function hasQuery() {
 function buildRequest(offset) {
   const text = el.q.value.trim();
   const f = { ...filters(), cutoff: state.cutoff, sort: state.sort };
+  if (!state.collapse) f.collapse = "false"; // a shared link may ask for every copy
   const iq = state.imageQuery;
   if (!iq) {
     const p = new URLSearchParams({ q: text, k: String(PAGE_SIZE), offset: String(offset), ...f });
@@ -286,6 +291,7 @@ function buildRequest(offset) {
   }
   if (iq.type === "id") {
     const body = { imageId: iq.id, k: PAGE_SIZE, offset, ...f };
+    if (!state.collapse) body.collapse = false;
     if (text) body.text = text;
     return [
       "api/search",
@@ -338,6 +344,8 @@ async function fetchPage(offset) {
     state.tookMs = body.tookMs ?? Math.round(performance.now() - started);
     state.counts = body.counts || null;
     state.noGoodMatch = Boolean(body.noGoodMatch);
+    // An index too small to judge (under 10 photos) labels every hit weak with no z: show them all.
+    state.judged = (body.results || []).some((h) => h.z != null);
     setLoading(false);
     renderResults(offset === 0, offset === 0 ? 0 : offset);
     // A short page may leave the sentinel on screen, where the observer will not fire again.
@@ -404,7 +412,7 @@ const pendingImages = new WeakMap();
 
 /** With the automatic cut-off, weak matches stay hidden until asked for. */
 function weakHidden() {
-  return state.cutoff === "auto" && !state.showWeak;
+  return state.cutoff === "auto" && !state.showWeak && state.judged !== false;
 }
 
 function counted(n, one, many) {
