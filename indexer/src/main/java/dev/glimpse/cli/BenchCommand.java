@@ -55,8 +55,9 @@ final class BenchCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Image throughput and text latency of the CLIP encoder.",
-        "Without --model it writes (once) and uses a random-weight checkpoint with the real",
-        "ViT-B/32 geometry: speed does not depend on weight values."
+        "Without --model it writes (once) and uses a random-weight checkpoint with a real",
+        "geometry (--geometry, default ViT-B/32): speed does not depend on weight values.",
+        "Several geometries are measured interleaved in one run, ratios to the first."
       })
   static final class Encoder implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -131,36 +132,46 @@ final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Path dir = benchModel.dir(err);
+      List<BenchModelOptions.Named> dirs = benchModel.dirs(err);
+      if (peer != null && dirs.size() > 1) {
+        throw new UsageException("--peer measures one model: give one --geometry");
+      }
       EncoderBenchmark.Settings settings =
           new EncoderBenchmark.Settings(batchSizes, rounds, textRuns, 1);
       EncoderBenchmark.Result r;
-      String summary;
+      List<String> summaries = new ArrayList<>();
       List<ClipModel> models = new ArrayList<>();
+      List<BenchEncoder> encoders = new ArrayList<>();
       OrtPeerEncoder peerEncoder = null;
       try {
-        for (Backend e : engines) {
-          for (Precision p : precisions) {
-            if (!runs(e, p)) {
-              continue;
+        for (BenchModelOptions.Named named : dirs) {
+          ClipCheckpoint checkpoint = ClipCheckpoint.open(named.dir());
+          summaries.add(
+              (named.name().isEmpty() ? "" : named.name() + ": ") + checkpoint.config().summary());
+          for (Backend e : engines) {
+            for (Precision p : precisions) {
+              if (!runs(e, p)) {
+                continue;
+              }
+              ClipModel m = ClipModel.load(checkpoint, new ClipOptions(p, e, 0));
+              models.add(m);
+              encoders.add(BenchEncoder.of(named.name(), m));
             }
-            models.add(ClipModel.load(ClipCheckpoint.open(dir), new ClipOptions(p, e, 0)));
           }
         }
-        summary = models.get(0).config().summary();
-        List<BenchEncoder> encoders = new ArrayList<>();
+        if (models.isEmpty()) {
+          throw new UsageException("no engine in --engines runs a precision in --precisions");
+        }
         if (peer != null) {
           peerEncoder =
               new OrtPeerEncoder(
                   peer, models.get(0).tokenizer(), models.get(0).preprocess().cropSize());
           err.println(PeerCheck.describe(peerEncoder, models.get(0)));
-          encoders.add(peerEncoder);
+          encoders.addFirst(peerEncoder);
         }
-        models.forEach(m -> encoders.add(BenchEncoder.of(m)));
         r =
             new EncoderBenchmark(
                     encoders,
-                    models.get(0).preprocess().cropSize(),
                     settings,
                     line -> {
                       err.println(line);
@@ -175,6 +186,7 @@ final class BenchCommand implements Runnable {
           m.close();
         }
       }
+      String summary = String.join("; ", summaries);
       String base = r.images().get(0).encoder();
       if (json) {
         printJson(out, summary, r);

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       StatusCommand.class,
       RootsCommand.class,
+      ModelsCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     },

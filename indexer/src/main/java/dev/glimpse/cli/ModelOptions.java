@@ -6,6 +6,7 @@ import dev.glimpse.core.clip.ClipModel;
 import dev.glimpse.core.clip.ClipOptions;
 import dev.glimpse.core.hub.HubConfig;
 import dev.glimpse.core.hub.HubException;
+import dev.glimpse.core.hub.ModelCatalog;
 import dev.glimpse.core.hub.ModelLocator;
 import dev.glimpse.core.hub.ModelRef;
 import dev.glimpse.core.index.ModelManifest;
@@ -32,8 +33,8 @@ final class ModelOptions {
       names = "--model",
       paramLabel = "ID|DIR",
       description =
-          "A model directory (Hugging Face or open_clip layout) or a hub id org/name[@revision]."
-              + " Default: "
+          "A model directory (Hugging Face or open_clip layout), a hub id org/name[@revision] or"
+              + " a catalogue name such as siglip2-b16 (see glimpse models). Default: "
               + DEFAULT_MODEL
               + " (for an existing index: the index's model).")
   String model;
@@ -45,14 +46,22 @@ final class ModelOptions {
     return precision.clipOptions();
   }
 
-  /** The model given on the command line, if any. */
+  /** The model given on the command line, if any, a catalogue name resolved to its hub id. */
   Optional<String> explicit() {
-    return Optional.ofNullable(model);
+    return Optional.ofNullable(model).map(ModelOptions::resolve);
   }
 
-  /** The model given, or the default. */
+  /** The model given (a catalogue name resolved), or the default. */
   String idOrDefault() {
-    return model == null ? DEFAULT_MODEL : model;
+    return explicit().orElse(DEFAULT_MODEL);
+  }
+
+  /**
+   * A catalogue name as its hub id ({@link ModelCatalog#resolve}); a folder of that name in the
+   * working directory wins, since a model copied there is what the user points at.
+   */
+  static String resolve(String model) {
+    return isFolder(model) ? model : ModelCatalog.resolve(model);
   }
 
   /** Finds (downloading if needed) and loads the model given or the default. */

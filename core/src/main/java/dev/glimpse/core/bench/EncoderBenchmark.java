@@ -4,20 +4,23 @@ import dev.glimpse.core.clip.ClipModel;
 import dev.glimpse.core.clip.Vectors;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
  * Measures encoder speed: image throughput at several batch sizes (rounds interleaved across batch
  * sizes so drifting machine load hits all of them alike; the median is reported) and text latency
- * percentiles for a typical query and for a full 77-token one.
+ * percentiles for a typical query and for one that fills the whole context (77 tokens for CLIP).
  */
 public final class EncoderBenchmark {
   /** A typical 8-word search query. */
   public static final String TYPICAL_QUERY = "a red bicycle leaning against a brick wall";
 
-  /** A caption long enough to fill the whole context (it is truncated to 77 tokens). */
+  /** A caption long enough to fill the whole context (truncated: 77 tokens for CLIP, 64 SigLIP). */
   public static final String LONG_QUERY =
       "a wide angle photograph of a crowded farmers market on a sunny saturday morning with"
           + " wooden stalls full of red apples, green pears, orange pumpkins, fresh bread, flowers"
@@ -54,8 +57,9 @@ public final class EncoderBenchmark {
       String encoder, String name, int tokens, double p50Millis, double p99Millis, int runs) {}
 
   /**
-   * How far one encoder's features are from the reference encoder's (the first in the run), over 8
-   * random images and both queries: the worst cosine and the largest absolute difference.
+   * How far one encoder's features are from the reference encoder's (the first in the run of the
+   * same checkpoint), over 8 random images and both queries: the worst cosine and the largest
+   * absolute difference.
    */
   public record Agreement(String encoder, String reference, double minCosine, double maxAbs) {}
 
@@ -65,7 +69,6 @@ public final class EncoderBenchmark {
 
   private final List<BenchEncoder> models;
   private final Settings settings;
-  private final int size;
   private final Consumer<String> log;
 
   /** Pause before each timed call when several engines take turns; see {@link #settle()}. */
@@ -79,20 +82,19 @@ public final class EncoderBenchmark {
 
   /** A benchmark of one model. */
   public EncoderBenchmark(ClipModel model, Settings settings, Consumer<String> log) {
-    this(List.of(BenchEncoder.of(model)), model.preprocess().cropSize(), settings, log);
+    this(List.of(BenchEncoder.of(model)), settings, log);
   }
 
   /**
-   * A benchmark of several models of the same checkpoint (e.g. one per precision), measured
-   * interleaved so that drifting machine load hits all of them alike.
+   * A benchmark of several encoders (e.g. one per precision, or one per checkpoint geometry),
+   * measured interleaved so that drifting machine load hits all of them alike. Each gets random
+   * images of its own input size.
    */
-  public EncoderBenchmark(
-      List<BenchEncoder> models, int imageSize, Settings settings, Consumer<String> log) {
+  public EncoderBenchmark(List<BenchEncoder> models, Settings settings, Consumer<String> log) {
     if (models.isEmpty()) {
       throw new IllegalArgumentException("no models to benchmark");
     }
     this.models = List.copyOf(models);
-    this.size = imageSize;
     this.settings = settings;
     this.log = log;
   }
@@ -101,14 +103,14 @@ public final class EncoderBenchmark {
   public Result run() {
     int[] batches = settings.batchSizes();
     SplittableRandom random = new SplittableRandom(settings.seed());
-    float[][] inputs = new float[batches.length][];
+    // One set of inputs per input size, shared by the encoders of that size.
+    Map<Integer, float[][]> inputsBySize = new HashMap<>();
+    for (BenchEncoder m : models) {
+      inputsBySize.computeIfAbsent(m.imageSize(), size -> randomInputs(batches, size, random));
+    }
     for (int i = 0; i < batches.length; i++) {
-      inputs[i] = new float[batches[i] * 3 * size * size];
-      for (int k = 0; k < inputs[i].length; k++) {
-        inputs[i][k] = (float) random.nextGaussian();
-      }
       for (BenchEncoder m : models) {
-        m.encodeImages(inputs[i], batches[i]); // warm-up
+        m.encodeImages(inputsBySize.get(m.imageSize())[i], batches[i]); // warm-up
       }
     }
     int cells = models.size() * batches.length;
@@ -118,7 +120,7 @@ public final class EncoderBenchmark {
         for (int m = 0; m < models.size(); m++) {
           settle();
           long t0 = System.nanoTime();
-          models.get(m).encodeImages(inputs[i], batches[i]);
+          models.get(m).encodeImages(inputsBySize.get(models.get(m).imageSize())[i], batches[i]);
           double seconds = (System.nanoTime() - t0) / 1e9;
           rates[m * batches.length + i][r] = batches[i] / seconds;
         }
@@ -135,20 +137,48 @@ public final class EncoderBenchmark {
     }
     List<TextResult> texts = new ArrayList<>();
     texts.addAll(text("typical 8-word query", TYPICAL_QUERY));
-    texts.addAll(text("77-token query", LONG_QUERY));
+    texts.addAll(text("full-context query", LONG_QUERY));
     return new Result(images, texts, agreement(random));
   }
 
+  private static float[][] randomInputs(int[] batches, int size, SplittableRandom random) {
+    float[][] inputs = new float[batches.length][];
+    for (int i = 0; i < batches.length; i++) {
+      inputs[i] = new float[batches[i] * 3 * size * size];
+      for (int k = 0; k < inputs[i].length; k++) {
+        inputs[i][k] = (float) random.nextGaussian();
+      }
+    }
+    return inputs;
+  }
+
+  /** Each checkpoint's encoders against the first of them. */
   private List<Agreement> agreement(SplittableRandom random) {
+    Map<String, List<BenchEncoder>> byCheckpoint = new LinkedHashMap<>();
+    for (BenchEncoder m : models) {
+      byCheckpoint.computeIfAbsent(m.checkpoint(), k -> new ArrayList<>()).add(m);
+    }
+    List<Agreement> out = new ArrayList<>();
+    for (List<BenchEncoder> group : byCheckpoint.values()) {
+      out.addAll(agreement(group, random));
+    }
+    return out;
+  }
+
+  private static List<Agreement> agreement(List<BenchEncoder> group, SplittableRandom random) {
+    BenchEncoder reference = group.get(0);
+    int size = reference.imageSize();
     float[] pixels = new float[8 * 3 * size * size];
     for (int k = 0; k < pixels.length; k++) {
       pixels[k] = (float) random.nextGaussian();
     }
-    BenchEncoder reference = models.get(0);
+    List<Agreement> out = new ArrayList<>();
+    if (group.size() < 2) {
+      return out;
+    }
     float[][] refImages = reference.encodeImages(pixels, 8);
     float[][] refTexts = {reference.encodeText(TYPICAL_QUERY), reference.encodeText(LONG_QUERY)};
-    List<Agreement> out = new ArrayList<>();
-    for (BenchEncoder m : models.subList(1, models.size())) {
+    for (BenchEncoder m : group.subList(1, group.size())) {
       float[][] images = m.encodeImages(pixels, 8);
       float[][] texts = {m.encodeText(TYPICAL_QUERY), m.encodeText(LONG_QUERY)};
       double minCos = 1;
@@ -168,7 +198,6 @@ public final class EncoderBenchmark {
 
   /** One query on every model, runs interleaved across models. */
   private List<TextResult> text(String name, String query) {
-    int tokens = models.get(0).tokens(query);
     for (int i = 0; i < 5; i++) {
       for (BenchEncoder m : models) {
         m.encodeText(query);
@@ -193,7 +222,7 @@ public final class EncoderBenchmark {
           new TextResult(
               models.get(m).label(),
               name,
-              tokens,
+              models.get(m).tokens(query),
               percentile(ms[m], 50),
               percentile(ms[m], 99),
               ms[m].length));

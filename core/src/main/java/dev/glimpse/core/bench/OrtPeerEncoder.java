@@ -52,6 +52,11 @@ public final class OrtPeerEncoder implements BenchEncoder, AutoCloseable {
   }
 
   @Override
+  public int imageSize() {
+    return imageSize;
+  }
+
+  @Override
   public String label() {
     return "ort peer fp32";
   }

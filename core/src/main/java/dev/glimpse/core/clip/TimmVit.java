@@ -156,6 +156,52 @@ record TimmVit(
         act);
   }
 
+  /** A timm name to write with {@code timm_model_kwargs} when no name has the geometry. */
+  static final String BASE_NAME = "vit_base_patch16_siglip_224";
+
+  /** The trunk of a MAP-pooled vision config. */
+  static TimmVit of(VisionConfig v) {
+    TransformerConfig t = v.transformer();
+    return new TimmVit(
+        v.patchSize(),
+        t.width(),
+        t.layers(),
+        t.heads(),
+        (double) t.mlpWidth() / t.width(),
+        t.activation());
+  }
+
+  /**
+   * The timm name whose registered geometry, at its own image size, is exactly {@code trunk} at
+   * {@code imageSize} (timm names end in the size they were registered for), if there is one.
+   */
+  static java.util.Optional<String> nameOf(TimmVit trunk, int imageSize) {
+    return NAMES.entrySet().stream()
+        .filter(e -> e.getKey().endsWith("_" + imageSize))
+        .filter(e -> e.getValue().sameGeometry(trunk))
+        .map(Map.Entry::getKey)
+        .sorted()
+        .findFirst();
+  }
+
+  private boolean sameGeometry(TimmVit o) {
+    return patchSize == o.patchSize
+        && width == o.width
+        && depth == o.depth
+        && heads == o.heads
+        && mlpWidth() == o.mlpWidth()
+        && activation == o.activation;
+  }
+
+  /** timm's {@code act_layer} name of an activation. */
+  static String actLayer(Activation a) {
+    return switch (a) {
+      case GELU -> "gelu";
+      case GELU_TANH -> "gelu_tanh";
+      case QUICK_GELU -> "quick_gelu";
+    };
+  }
+
   /** timm's {@code int(dim * mlp_ratio)}, truncated as Python's {@code int} does. */
   int mlpWidth() {
     return (int) (width * mlpRatio);
