@@ -246,7 +246,7 @@ public final class SyntheticCheckpoint {
   /**
    * Writes a random-weight SigLIP checkpoint ({@code config} with {@link VisionHead#MAP} and {@link
    * TextHead#LAST}) in transformers' {@code SiglipModel} layout: {@code config.json} and {@code
-   * model.safetensors}, without tokenizer files.
+   * model.safetensors}, with a stub word-level {@code tokenizer.json}.
    */
   public static void writeSiglip(Path dir, ClipConfig config, long seed, DType dtype)
       throws IOException {
@@ -296,6 +296,7 @@ public final class SyntheticCheckpoint {
     blocks(t, layout, Tower.TEXT, x.transformer(), random);
     SafetensorsWriter.write(dir.resolve(layout.weightsFile()), t, dtype);
     Files.writeString(dir.resolve(layout.configFile()), hfSiglipConfig(config));
+    Files.writeString(dir.resolve("tokenizer.json"), wordTokenizer());
   }
 
   private static String hfSiglipConfig(ClipConfig c) throws IOException {
