@@ -3,6 +3,7 @@ package dev.glimpse.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -138,12 +139,26 @@ class RootsCommandTest {
   /** The server answers an image by its id with the file at the moved path. */
   private void serveOriginal(Path index, Path photos) throws Exception {
     Path pizza = photos.resolve("food-pizza.jpg");
-    String id =
-        json("similar", pizza.toString(), "--index", index.toString(), "--json")
-            .get("results")
-            .get(0)
-            .get("id")
-            .asText();
+    // "More like this" never lists the photo itself, so its id comes from a search of every photo.
+    String id = null;
+    for (var hit :
+        json(
+                "search",
+                "pizza",
+                "--index",
+                index.toString(),
+                "--cutoff",
+                "none",
+                "--no-collapse",
+                "-k",
+                "1000",
+                "--json")
+            .get("results")) {
+      if (Path.of(hit.get("path").asText()).equals(pizza)) {
+        id = hit.get("id").asText();
+      }
+    }
+    assertNotNull(id, "the moved pizza photo is indexed at its new path");
     try (ServeUnderTest server =
         ServeUnderTest.start(
             env(), "--index", index.toString(), "--cache-dir", tmp.resolve("cache").toString())) {

@@ -120,6 +120,10 @@ class SiglipCliTest {
               "6",
               "--precision",
               "fp32",
+              // Every image, each on its own: chelsea_thumb.png is a downscaled chelsea.png.
+              "--cutoff",
+              "none",
+              "--no-collapse",
               "--json");
       assertEquals(0, search.exitCode(), search.err());
       JsonNode results = JSON.readTree(search.out()).get("results");
