@@ -138,19 +138,7 @@ public final class SyntheticCheckpoint {
     blocks(t, layout, Tower.VISION, v.transformer(), random);
     put(t, layout.global(Global.LN_POST_W), random, 0.1, 1, vw);
     put(t, layout.global(Global.LN_POST_B), random, 0.1, 0, vw);
-    put(t, layout.global(Global.MAP_PROBE), random, 0.02, 0, 1, 1, vw);
-    put(t, layout.global(Global.MAP_Q_W), random, 1 / Math.sqrt(vw), 0, vw, vw);
-    put(t, layout.global(Global.MAP_Q_B), random, 0.02, 0, vw);
-    put(t, layout.global(Global.MAP_KV_W), random, 1 / Math.sqrt(vw), 0, 2 * vw, vw);
-    put(t, layout.global(Global.MAP_KV_B), random, 0.02, 0, 2 * vw);
-    put(t, layout.global(Global.MAP_OUT_W), random, 1 / Math.sqrt(vw), 0, vw, vw);
-    put(t, layout.global(Global.MAP_OUT_B), random, 0.02, 0, vw);
-    put(t, layout.global(Global.MAP_LN_W), random, 0.1, 1, vw);
-    put(t, layout.global(Global.MAP_LN_B), random, 0.1, 0, vw);
-    put(t, layout.global(Global.MAP_FC1_W), random, 1 / Math.sqrt(vw), 0, vm, vw);
-    put(t, layout.global(Global.MAP_FC1_B), random, 0.02, 0, vm);
-    put(t, layout.global(Global.MAP_FC2_W), random, 1 / Math.sqrt(vm), 0, vw, vm);
-    put(t, layout.global(Global.MAP_FC2_B), random, 0.02, 0, vw);
+    mapHead(t, layout, random, 0.02, vw, vm);
     put(t, layout.global(Global.TOKEN_EMBEDDING), random, 0.02, 0, x.vocabSize(), tw);
     put(t, layout.global(Global.TEXT_POSITIONS), random, 0.01, 0, x.contextLength(), tw);
     blocks(t, layout, Tower.TEXT, x.transformer(), random);
@@ -269,17 +257,7 @@ public final class SyntheticCheckpoint {
     put(t, layout.global(Global.VISION_POSITIONS), random, 0.02, 0, v.tokens(), vw);
     put(t, layout.global(Global.LN_POST_W), random, 0.1, 1, vw);
     put(t, layout.global(Global.LN_POST_B), random, 0.1, 0, vw);
-    put(t, layout.global(Global.MAP_PROBE), random, 0.5, 0, 1, 1, vw);
-    put(t, layout.global(Global.MAP_QKV_W), random, 1 / Math.sqrt(vw), 0, 3 * vw, vw);
-    put(t, layout.global(Global.MAP_QKV_B), random, 0.02, 0, 3 * vw);
-    put(t, layout.global(Global.MAP_OUT_W), random, 1 / Math.sqrt(vw), 0, vw, vw);
-    put(t, layout.global(Global.MAP_OUT_B), random, 0.02, 0, vw);
-    put(t, layout.global(Global.MAP_LN_W), random, 0.1, 1, vw);
-    put(t, layout.global(Global.MAP_LN_B), random, 0.1, 0, vw);
-    put(t, layout.global(Global.MAP_FC1_W), random, 1 / Math.sqrt(vw), 0, vm, vw);
-    put(t, layout.global(Global.MAP_FC1_B), random, 0.02, 0, vm);
-    put(t, layout.global(Global.MAP_FC2_W), random, 1 / Math.sqrt(vm), 0, vw, vm);
-    put(t, layout.global(Global.MAP_FC2_B), random, 0.02, 0, vw);
+    mapHead(t, layout, random, 0.5, vw, vm);
     put(t, layout.global(Global.TOKEN_EMBEDDING), random, 0.02, 0, x.vocabSize(), tw);
     put(t, layout.global(Global.TEXT_POSITIONS), random, 0.01, 0, x.contextLength(), tw);
     put(t, layout.global(Global.LN_FINAL_W), random, 0.1, 1, tw);
@@ -353,6 +331,37 @@ public final class SyntheticCheckpoint {
     model.putObject("vocab").put("<pad>", 0).put("</s>", 1).put("<unk>", 2);
     model.put("unk_token", "<unk>");
     return json.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+  }
+
+  /**
+   * The MAP head's tensors, in the order both SigLIP writers draw them: the probe, q/k/v (stacked
+   * in the HF layout, q then kv in timm's), the output projection, LayerNorm and MLP.
+   */
+  private static void mapHead(
+      Map<String, SafetensorsWriter.Tensor> t,
+      CheckpointLayout layout,
+      SplittableRandom random,
+      double probeStd,
+      int vw,
+      int vm) {
+    put(t, layout.global(Global.MAP_PROBE), random, probeStd, 0, 1, 1, vw);
+    if (layout == CheckpointLayout.SIGLIP_OPEN_CLIP) {
+      put(t, layout.global(Global.MAP_Q_W), random, 1 / Math.sqrt(vw), 0, vw, vw);
+      put(t, layout.global(Global.MAP_Q_B), random, 0.02, 0, vw);
+      put(t, layout.global(Global.MAP_KV_W), random, 1 / Math.sqrt(vw), 0, 2 * vw, vw);
+      put(t, layout.global(Global.MAP_KV_B), random, 0.02, 0, 2 * vw);
+    } else {
+      put(t, layout.global(Global.MAP_QKV_W), random, 1 / Math.sqrt(vw), 0, 3 * vw, vw);
+      put(t, layout.global(Global.MAP_QKV_B), random, 0.02, 0, 3 * vw);
+    }
+    put(t, layout.global(Global.MAP_OUT_W), random, 1 / Math.sqrt(vw), 0, vw, vw);
+    put(t, layout.global(Global.MAP_OUT_B), random, 0.02, 0, vw);
+    put(t, layout.global(Global.MAP_LN_W), random, 0.1, 1, vw);
+    put(t, layout.global(Global.MAP_LN_B), random, 0.1, 0, vw);
+    put(t, layout.global(Global.MAP_FC1_W), random, 1 / Math.sqrt(vw), 0, vm, vw);
+    put(t, layout.global(Global.MAP_FC1_B), random, 0.02, 0, vm);
+    put(t, layout.global(Global.MAP_FC2_W), random, 1 / Math.sqrt(vm), 0, vw, vm);
+    put(t, layout.global(Global.MAP_FC2_B), random, 0.02, 0, vw);
   }
 
   private static void blocks(
