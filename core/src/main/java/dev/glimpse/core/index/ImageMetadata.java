@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param cameraMake EXIF {@code Make}, trimmed
  * @param cameraModel EXIF {@code Model}, trimmed
  * @param gps EXIF GPS position
+ * @param words the keywords, descriptions and titles in the file's EXIF, IPTC and XMP; empty when
+ *     they were never read (an image indexed before Glimpse extracted words)
  */
 public record ImageMetadata(
     int width,
@@ -24,12 +26,32 @@ public record ImageMetadata(
     Optional<Instant> takenAt,
     Optional<String> cameraMake,
     Optional<String> cameraModel,
-    Optional<GeoPoint> gps) {
+    Optional<GeoPoint> gps,
+    Optional<PhotoWords> words) {
 
   /** Metadata with nothing known. */
   public static final ImageMetadata UNKNOWN =
       new ImageMetadata(
           0, 0, "", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+
+  /** Metadata whose file carries no words ({@link PhotoWords#NONE}). */
+  public ImageMetadata(
+      int width,
+      int height,
+      String format,
+      Optional<Instant> takenAt,
+      Optional<String> cameraMake,
+      Optional<String> cameraModel,
+      Optional<GeoPoint> gps) {
+    this(
+        width, height, format, takenAt, cameraMake, cameraModel, gps, Optional.of(PhotoWords.NONE));
+  }
+
+  /** A copy with other words. */
+  public ImageMetadata withWords(PhotoWords words) {
+    return new ImageMetadata(
+        width, height, format, takenAt, cameraMake, cameraModel, gps, Optional.of(words));
+  }
 
   /** Validates the values. */
   public ImageMetadata {
@@ -42,5 +64,6 @@ public record ImageMetadata(
     Objects.requireNonNull(cameraMake, "cameraMake");
     Objects.requireNonNull(cameraModel, "cameraModel");
     Objects.requireNonNull(gps, "gps");
+    Objects.requireNonNull(words, "words");
   }
 }

@@ -41,6 +41,8 @@ import javax.imageio.stream.ImageInputStream;
  *   <li>Camera make and model are EXIF {@code Make} and {@code Model}, trimmed.
  *   <li>GPS is the EXIF GPS position; the position (0, 0), which cameras write when they have no
  *       fix, counts as absent.
+ *   <li>Words (keywords, descriptions, titles) come from EXIF, IPTC and XMP; see {@link
+ *       PhotoWords}.
  * </ul>
  *
  * <p>Never fails on bad content: a missing, malformed or unsupported value is left unknown, and a
@@ -87,7 +89,8 @@ public final class MetadataReader {
         takenAt(exif),
         text(ifd0, ExifDirectoryBase.TAG_MAKE),
         text(ifd0, ExifDirectoryBase.TAG_MODEL),
-        gps(exif));
+        gps(exif),
+        Optional.of(WordsReader.read(exif)));
   }
 
   private record Header(int width, int height, String format) {}
