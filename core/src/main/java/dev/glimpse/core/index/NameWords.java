@@ -48,8 +48,7 @@ public final class NameWords {
                 && Character.isUpperCase(c)
                 && i + 1 < cps.length
                 && Character.isLowerCase(cps[i + 1]);
-        boolean digitEdge = Character.isDigit(prev) != Character.isDigit(c);
-        if (lowerToUpper || acronymEnd || digitEdge) {
+        if (lowerToUpper || acronymEnd) {
           flush(word, out);
         }
       }

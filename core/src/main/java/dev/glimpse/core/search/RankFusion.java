@@ -15,7 +15,8 @@ import java.util.Objects;
  * <ul>
  *   <li>{@link Method#RRF}, reciprocal rank fusion (Cormack et al. 2009): {@code sum 1 / (60 +
  *       rank)} over the lists an item is in. Uses ranks only, so the scales of cosines and BM25
- *       never meet. Glimpse's default.
+ *       never meet. Weaker on planted data: partial keyword matches take rank slots from strong
+ *       vector matches.
  *   <li>{@link Method#SCORE_SUM}, a calibrated score sum: each list's scores are min-max scaled to
  *       [0, 1] over that list, and the scaled scores add up (0 for a list the item is not in).
  * </ul>
@@ -23,6 +24,9 @@ import java.util.Objects;
  * Ties keep the order of the first list an item appears in, so the fusion is deterministic.
  */
 public final class RankFusion {
+  /** The method searches use unless told otherwise. */
+  public static final Method DEFAULT = Method.SCORE_SUM;
+
   /** RRF's rank constant: damps the difference between the very first ranks (the paper's 60). */
   public static final int RRF_K = 60;
 

@@ -47,12 +47,12 @@ class PhotoWordsTest {
   }
 
   @Test
-  void names_split_on_separators_camel_case_and_digits() {
+  void names_split_on_separators_and_camel_case_but_keep_letters_with_digits() {
     assertEquals(
         List.of("old", "lighthouse", "at", "dusk"),
         NameWords.ofFileName("old-lighthouse_at.dusk.jpg"));
     assertEquals(
         List.of("Old", "Lighthouse", "HTML", "Page"), NameWords.split("OldLighthouseHTMLPage"));
-    assertEquals(List.of("IMG", "1234"), NameWords.ofFileName("IMG1234.JPG"));
+    assertEquals(List.of("IMG", "1234", "x4k"), NameWords.ofFileName("IMG_1234 x4k.JPG"));
   }
 }
