@@ -1,8 +1,14 @@
 package dev.glimpse.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.glimpse.core.index.ImageRecord;
 import dev.glimpse.core.index.SearchFilter;
 import dev.glimpse.core.index.SearchHit;
+import dev.glimpse.core.index.WordQuery;
+import dev.glimpse.core.search.Exclusion;
+import dev.glimpse.core.search.HybridSearch;
+import dev.glimpse.core.search.QueryText;
+import dev.glimpse.core.search.RankFusion;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,6 +27,8 @@ final class SearchController {
 
   private static final double MAX_WEIGHT = 10;
   private static final Set<String> WEIGHT_NAMES = Set.of("text", "image", "negative");
+
+  private static final WordQuery NO_WORDS = new WordQuery(List.of(), List.of());
 
   private final SearchService service;
   private final ApiConfig config;
@@ -41,11 +49,19 @@ final class SearchController {
       int height,
       String takenAt,
       String thumbnailUrl,
-      String imageUrl) {}
+      String imageUrl,
+      List<String> matched) {}
 
-  /** One page of results. */
+  /** One page of results; {@code excluded} candidates were removed by the exclusions. */
   public record Page(
-      String query, long tookMs, int k, int offset, List<Result> results, boolean hasMore) {}
+      String query,
+      long tookMs,
+      int k,
+      int offset,
+      List<Result> results,
+      boolean hasMore,
+      List<String> exclude,
+      int excluded) {}
 
   void get(Context ctx) throws IOException {
     long start = System.nanoTime();
@@ -54,16 +70,37 @@ final class SearchController {
     int offset = Params.offset(ctx);
     Params.window(k, offset);
     SearchFilter filter = Params.filter(ctx);
-    try (SearchService.Session session = service.session()) {
-      float[] vector = session.textVector(q);
-      ctx.json(page(session, q, vector, k, offset, filter, start));
+    QueryText parsed = QueryText.parse(q);
+    List<String> exclude = exclusions(parsed, ctx.queryParams("exclude"));
+    if (!parsed.hasPositive()) {
+      throw ApiException.badRequest("q: has only exclusions; say what to look for");
     }
+    try (SearchService.Session session = service.session()) {
+      float[] vector = session.textVector(parsed.text());
+      ctx.json(page(session, q, vector, parsed.wordQuery(), exclude, k, offset, filter, start));
+    }
+  }
+
+  /** The exclusions typed in the query ({@code -word}) and those given apart, checked. */
+  private static List<String> exclusions(QueryText parsed, List<String> given) {
+    List<String> all = new ArrayList<>(parsed.excluded());
+    for (String e : given) {
+      all.add(Params.text(e, "exclude").strip());
+    }
+    if (all.size() > Params.MAX_NEGATIVES) {
+      throw ApiException.badRequest(
+          "exclude: at most " + Params.MAX_NEGATIVES + " words or phrases, got " + all.size());
+    }
+    return List.copyOf(new java.util.LinkedHashSet<>(all));
   }
 
   void post(Context ctx) throws IOException {
     long start = System.nanoTime();
     RequestFields body = RequestFields.read(ctx, mapper, config);
-    Optional<String> text = body.string("text").map(t -> Params.text(t, "text"));
+    Optional<QueryText> parsed =
+        body.string("text").map(t -> QueryText.parse(Params.text(t, "text")));
+    List<String> exclude = exclusions(parsed.orElse(QueryText.parse("")), body.strings("exclude"));
+    Optional<String> text = parsed.filter(QueryText::hasPositive).map(QueryText::text);
     Optional<String> imageId = body.string("imageId");
     List<String> negatives = body.strings("negative");
     if (negatives.size() > Params.MAX_NEGATIVES) {
@@ -83,7 +120,8 @@ final class SearchController {
             body.number("minScore").map(Double::floatValue));
     Optional<byte[]> upload = body.image();
     if (text.isEmpty() && imageId.isEmpty() && upload.isEmpty()) {
-      throw ApiException.badRequest("give at least one of text, imageId or image");
+      throw ApiException.badRequest(
+          "give at least one of text (not only exclusions), imageId or image");
     }
 
     try (SearchService.Session session = service.session()) {
@@ -101,7 +139,19 @@ final class SearchController {
         add(sum, session.textVector(n), -weights.get("negative") / negatives.size());
       }
       float[] vector = normalise(sum);
-      ctx.json(page(session, text.orElse(null), vector, k, offset, filter, start));
+      WordQuery words =
+          parsed.filter(QueryText::hasPositive).map(QueryText::wordQuery).orElse(NO_WORDS);
+      ctx.json(
+          page(
+              session,
+              body.string("text").orElse(null),
+              vector,
+              words,
+              exclude,
+              k,
+              offset,
+              filter,
+              start));
     }
   }
 
@@ -109,35 +159,43 @@ final class SearchController {
       SearchService.Session session,
       String query,
       float[] vector,
+      WordQuery words,
+      List<String> exclude,
       int k,
       int offset,
       SearchFilter filter,
       long start)
       throws IOException {
-    // One extra hit says whether another page exists, when the window allows it.
-    boolean probe = (long) k + offset + 1 <= Params.MAX_WINDOW;
-    List<SearchHit> hits = session.search(vector, probe ? k + 1 : k, offset, filter);
-    boolean hasMore = hits.size() > k;
-    List<Result> results = new ArrayList<>(Math.min(k, hits.size()));
-    for (SearchHit h : hits.subList(0, Math.min(k, hits.size()))) {
-      results.add(result(h));
+    Exclusion exclusion = Exclusion.of(exclude, session::textVectors);
+    HybridSearch.Page found =
+        HybridSearch.search(
+            session.retrieval(),
+            new HybridSearch.Query(
+                vector, words, exclusion, k, offset, filter, RankFusion.DEFAULT));
+    List<Result> results = new ArrayList<>(found.hits().size());
+    for (HybridSearch.Hit h : found.hits()) {
+      results.add(result(h.record(), h.score(), h.matched()));
     }
     long tookMs = (System.nanoTime() - start) / 1_000_000;
-    return new Page(query, tookMs, k, offset, results, hasMore);
+    return new Page(query, tookMs, k, offset, results, found.hasMore(), exclude, found.excluded());
   }
 
   static Result result(SearchHit h) {
-    var r = h.record();
+    return result(h.record(), h.score(), List.of("vector"));
+  }
+
+  static Result result(ImageRecord r, float score, List<String> matched) {
     var m = r.metadata();
     return new Result(
         r.id(),
         r.path(),
-        h.score(),
+        score,
         m.width(),
         m.height(),
         m.takenAt().map(Object::toString).orElse(null),
         "/api/images/" + r.id() + "/thumbnail",
-        "/api/images/" + r.id());
+        "/api/images/" + r.id(),
+        matched);
   }
 
   private static Map<String, Double> weights(Map<String, Double> given) {

@@ -82,7 +82,7 @@ public final class HybridSearch {
    * @param fused its fused score (higher first; comparable within one query only)
    * @param matched why it is here, in the order {@code vector}, then the word sources ({@link
    *     WordSource#label()}): {@code vector} when the vector search alone ranks it within the
-   *     requested window
+   *     requested window, or when no words matched
    */
   public record Hit(ImageRecord record, float score, double fused, List<String> matched) {
     /** Validates and copies. */
@@ -114,8 +114,8 @@ public final class HybridSearch {
    * @param exclusion the excluded concepts (their words are searched as phrases)
    * @param k hits per page
    * @param offset hits skipped
-   * @param filter restrictions of both searches; its minimum score applies to the vector search
-   *     only (a photo whose words match stays, whatever its cosine)
+   * @param filter restrictions of both searches; its minimum score applies to the cosine of every
+   *     hit, word matches included
    * @param method how to fuse
    */
   public record Query(
@@ -133,9 +133,14 @@ public final class HybridSearch {
       Objects.requireNonNull(exclusion, "exclusion");
       Objects.requireNonNull(filter, "filter");
       Objects.requireNonNull(method, "method");
-      if (k < 1 || offset < 0 || (long) k + offset >= MAX_POOL) {
+      if (k < 1 || offset < 0 || (long) k + offset > MAX_POOL) {
         throw new IllegalArgumentException(
-            "k must be at least 1 and k + offset below " + MAX_POOL + ", got " + k + ", " + offset);
+            "k must be at least 1 and k + offset at most "
+                + MAX_POOL
+                + ", got "
+                + k
+                + ", "
+                + offset);
       }
     }
   }
@@ -190,11 +195,14 @@ public final class HybridSearch {
         continue;
       }
       float cosine = cosine(retrieval, q.vector(), r.id(), cosines);
+      if (q.filter().minScore().isPresent() && cosine < q.filter().minScore().get()) {
+        continue; // a word match below the threshold: the threshold is on cosines for all hits
+      }
       List<String> matched = new ArrayList<>();
-      if (vectorWindow.contains(r.id())) {
+      Set<WordSource> s = sources.getOrDefault(r.id(), Set.of());
+      if (vectorWindow.contains(r.id()) || s.isEmpty()) {
         matched.add("vector");
       }
-      Set<WordSource> s = sources.getOrDefault(r.id(), Set.of());
       EnumSet<WordSource> ordered =
           s.isEmpty() ? EnumSet.noneOf(WordSource.class) : EnumSet.copyOf(s);
       ordered.forEach(w -> matched.add(w.label()));

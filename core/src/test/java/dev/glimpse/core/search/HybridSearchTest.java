@@ -52,12 +52,12 @@ class HybridSearchTest {
     }
     // The last three samples become the planted photos (under other names, or with other bytes,
     // so no content is indexed twice); the rest are copied as they are.
-    Files.createDirectories(photos.resolve("trips/Summer2019"));
+    Files.createDirectories(photos.resolve("trips/SummerHoliday"));
     for (Path p : all.subList(0, all.size() - 3)) {
       Files.copy(p, photos.resolve(p.getFileName()));
     }
     Files.copy(
-        all.get(all.size() - 3), photos.resolve("trips/Summer2019/old-lighthouse-at-dusk.jpg"));
+        all.get(all.size() - 3), photos.resolve("trips/SummerHoliday/old-lighthouse-at-dusk.jpg"));
     Files.write(
         photos.resolve("IMG_0042.jpg"),
         JpegMetadata.withIptc(
