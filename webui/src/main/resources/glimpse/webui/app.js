@@ -20,6 +20,7 @@ const el = {
   pick: $("pick-image"),
   file: $("file"),
   imageQuery: $("image-query"),
+  exclusions: $("exclusions"),
   imageQueryThumb: $("image-query-thumb"),
   imageQueryLabel: $("image-query-label"),
   imageQueryClear: $("image-query-clear"),
@@ -275,6 +276,7 @@ function buildRequest(offset) {
 
 function search({ push = false } = {}) {
   clearTimeout(debounceTimer);
+  renderExclusions();
   writeUrl(push);
   if (state.controller) state.controller.abort();
   state.controller = null;
@@ -308,6 +310,7 @@ async function fetchPage(offset) {
     state.results = offset === 0 ? page : state.results.concat(page);
     state.hasMore = Boolean(body.hasMore) && page.length > 0;
     state.tookMs = body.tookMs ?? Math.round(performance.now() - started);
+    state.excluded = body.excluded ?? 0;
     setLoading(false);
     renderResults(offset === 0, offset === 0 ? 0 : offset);
     // A short page may leave the sentinel on screen, where the observer will not fire again.
@@ -363,6 +366,47 @@ function renderResults(replace, from = 0) {
   document.body.dataset.state = "results";
 }
 
+// ---------- Exclusions: -word and "-a phrase" in the box (the API parses the same syntax) ----------
+
+/** The exclusions typed in a query, each with where it stands in the text. */
+function parseExclusions(text) {
+  const out = [];
+  const re = /(^|\s)(-"([^"]*)"?|"-([^"]*)"?|-([^\s"]+))/g;
+  let m;
+  while ((m = re.exec(text)) !== null) {
+    const value = (m[3] ?? m[4] ?? m[5] ?? "").trim();
+    if (value) out.push({ value, start: m.index + m[1].length, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+function renderExclusions() {
+  const found = parseExclusions(el.q.value);
+  el.exclusions.hidden = found.length === 0;
+  el.exclusions.replaceChildren(
+    ...found.map((x) => {
+      const chip = document.createElement("span");
+      chip.className = "exclusion-chip";
+      chip.dataset.value = x.value;
+      const label = document.createElement("span");
+      label.textContent = `without ${x.value}`;
+      const clear = document.createElement("button");
+      clear.type = "button";
+      clear.className = "chip-clear";
+      clear.setAttribute("aria-label", `Stop excluding ${x.value}`);
+      clear.textContent = "\u00d7";
+      clear.addEventListener("click", () => {
+        const text = el.q.value;
+        el.q.value = (text.slice(0, x.start) + text.slice(x.end)).replace(/\s+/g, " ").trim();
+        renderExclusions();
+        search({ push: true });
+      });
+      chip.append(label, clear);
+      return chip;
+    }),
+  );
+}
+
 function renderStatus() {
   const count = state.results.length;
   const text = el.q.value.trim();
@@ -374,6 +418,7 @@ function renderStatus() {
   el.status.replaceChildren(
     strong(count.toLocaleString() + (state.hasMore ? "+" : "")),
     ` ${count === 1 ? "photo" : "photos"} ${what}`,
+    state.excluded ? ` · ${state.excluded} excluded` : "",
     state.tookMs != null ? ` · ${state.tookMs} ms` : "",
   );
 }
