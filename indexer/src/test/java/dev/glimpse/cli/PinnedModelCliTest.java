@@ -88,6 +88,7 @@ class PinnedModelCliTest {
         "5",
         "--precision",
         "fp32",
+        "--no-words",
         "--json");
   }
 
