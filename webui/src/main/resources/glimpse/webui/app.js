@@ -29,6 +29,7 @@ const el = {
   pick: $("pick-image"),
   file: $("file"),
   imageQuery: $("image-query"),
+  exclusions: $("exclusions"),
   imageQueryThumb: $("image-query-thumb"),
   imageQueryLabel: $("image-query-label"),
   imageQueryClear: $("image-query-clear"),
@@ -309,6 +310,7 @@ function buildRequest(offset) {
 
 function search({ push = false } = {}) {
   clearTimeout(debounceTimer);
+  renderExclusions();
   writeUrl(push);
   if (state.controller) state.controller.abort();
   state.controller = null;
@@ -346,6 +348,7 @@ async function fetchPage(offset) {
     state.noGoodMatch = Boolean(body.noGoodMatch);
     // An index too small to judge (under 10 photos) labels every hit weak with no z: show them all.
     state.judged = (body.results || []).some((h) => h.z != null);
+    state.excluded = body.excluded ?? 0;
     setLoading(false);
     renderResults(offset === 0, offset === 0 ? 0 : offset);
     // A short page may leave the sentinel on screen, where the observer will not fire again.
@@ -454,6 +457,47 @@ function renderBar() {
   }
 }
 
+// ---------- Exclusions: -word and "-a phrase" in the box (the API parses the same syntax) ----------
+
+/** The exclusions typed in a query, each with where it stands in the text. */
+function parseExclusions(text) {
+  const out = [];
+  const re = /(^|\s)(-"([^"]*)"?|"-([^"]*)"?|-([^\s"]+))/g;
+  let m;
+  while ((m = re.exec(text)) !== null) {
+    const value = (m[3] ?? m[4] ?? m[5] ?? "").trim();
+    if (value) out.push({ value, start: m.index + m[1].length, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+function renderExclusions() {
+  const found = parseExclusions(el.q.value);
+  el.exclusions.hidden = found.length === 0;
+  el.exclusions.replaceChildren(
+    ...found.map((x) => {
+      const chip = document.createElement("span");
+      chip.className = "exclusion-chip";
+      chip.dataset.value = x.value;
+      const label = document.createElement("span");
+      label.textContent = `without ${x.value}`;
+      const clear = document.createElement("button");
+      clear.type = "button";
+      clear.className = "chip-clear";
+      clear.setAttribute("aria-label", `Stop excluding ${x.value}`);
+      clear.textContent = "\u00d7";
+      clear.addEventListener("click", () => {
+        const text = el.q.value;
+        el.q.value = (text.slice(0, x.start) + text.slice(x.end)).replace(/\s+/g, " ").trim();
+        renderExclusions();
+        search({ push: true });
+      });
+      chip.append(label, clear);
+      return chip;
+    }),
+  );
+}
+
 function renderStatus() {
   if (state.cutoff === "auto" && state.counts) {
     renderCutoffStatus();
@@ -469,6 +513,7 @@ function renderStatus() {
   el.status.replaceChildren(
     strong(count.toLocaleString() + (state.hasMore ? "+" : "")),
     ` ${count === 1 ? "photo" : "photos"} ${what}`,
+    state.excluded ? ` · ${state.excluded} excluded` : "",
     state.tookMs != null ? ` · ${state.tookMs} ms` : "",
   );
 }
@@ -487,7 +532,11 @@ function renderCutoffStatus() {
   if (!state.noGoodMatch && state.showWeak && c.weak > 0) {
     parts.push(` · ${counted(c.weak, "weaker", "weaker")}`);
   }
-  el.status.replaceChildren(...parts, state.tookMs != null ? ` · ${state.tookMs} ms` : "");
+  el.status.replaceChildren(
+    ...parts,
+    state.excluded ? ` · ${state.excluded} excluded` : "",
+    state.tookMs != null ? ` · ${state.tookMs} ms` : "",
+  );
 }
 
 function strong(text) {

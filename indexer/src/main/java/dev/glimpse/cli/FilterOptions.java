@@ -8,7 +8,7 @@ import dev.glimpse.core.index.MetadataFilter;
 import dev.glimpse.core.index.NearDuplicates;
 import dev.glimpse.core.index.Orientation;
 import dev.glimpse.core.index.SearchFilter;
-import dev.glimpse.core.relevance.CollapsedSearch;
+import dev.glimpse.core.search.HybridSearch;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -186,11 +186,11 @@ final class FilterOptions {
   }
 
   /** How to collapse duplicates in {@code store}'s hits, or null with {@code --no-collapse}. */
-  CollapsedSearch.Collapse collapse(LuceneVectorStore store) throws java.io.IOException {
+  HybridSearch.Collapse collapse(LuceneVectorStore store) throws java.io.IOException {
     if (noCollapse) {
       return null;
     }
-    return new CollapsedSearch.Collapse(
+    return new HybridSearch.Collapse(
         new NearDuplicates(DuplicateThreshold.of(store.sampleVectors(DuplicateThreshold.SAMPLE))),
         id -> store.vector(id).orElse(null));
   }

@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.glimpse.core.index.ImageMetadata;
 import dev.glimpse.core.index.ImageRecord;
-import dev.glimpse.core.index.SearchHit;
-import dev.glimpse.core.relevance.CollapsedSearch;
 import dev.glimpse.core.relevance.CutoffMode;
 import dev.glimpse.core.relevance.HitOrder;
 import dev.glimpse.core.relevance.LabelledHit;
 import dev.glimpse.core.relevance.RelevantSearch;
+import dev.glimpse.core.search.HybridSearch;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -47,21 +46,20 @@ final class SearchResults {
   }
 
   /** Score and path per line, or one JSON object {@code {"query","results":[...]}}. */
-  static void print(PrintWriter out, String query, List<CollapsedSearch.Group> groups, boolean json)
+  static void print(PrintWriter out, String query, List<HybridSearch.Hit> hits, boolean json)
       throws IOException {
     if (json) {
       ObjectMapper mapper = new ObjectMapper();
       ObjectNode root = mapper.createObjectNode();
       root.put("query", query);
       ArrayNode results = root.putArray("results");
-      for (CollapsedSearch.Group g : groups) {
-        hit(mapper, results, g);
+      for (HybridSearch.Hit h : hits) {
+        hit(mapper, results, h);
       }
       out.println(mapper.writeValueAsString(root));
     } else {
-      for (CollapsedSearch.Group g : groups) {
-        SearchHit h = g.head().hit();
-        out.printf(Locale.ROOT, "%.4f  %s%s%n", h.score(), h.record().path(), more(g));
+      for (HybridSearch.Hit h : hits) {
+        out.printf(Locale.ROOT, "%.4f  %s%s%n", h.score(), h.record().path(), more(h));
       }
     }
     out.flush();
@@ -69,17 +67,21 @@ final class SearchResults {
 
   /**
    * A search judged by the relevance cut-off: a summary line, then relevance, score and path per
-   * line; or one JSON object with the counts and each hit's relevance, z and e-value.
+   * line (with why, when words matched); or one JSON object with the counts, the exclusions and
+   * each hit's relevance, z, e-value and {@code matched}. How many hits were excluded goes to
+   * {@code err} in text mode.
    */
   static void print(
       PrintWriter out,
+      PrintWriter err,
       String query,
-      CollapsedSearch.Page page,
+      HybridSearch.Page page,
       CutoffMode cutoff,
       HitOrder order,
+      List<String> exclude,
       boolean json)
       throws IOException {
-    RelevantSearch.Counts c = page.found().counts();
+    RelevantSearch.Counts c = page.counts();
     if (json) {
       ObjectMapper mapper = new ObjectMapper();
       ObjectNode root = mapper.createObjectNode();
@@ -91,19 +93,24 @@ final class SearchResults {
           .put("weak", c.weak())
           .put("below", c.below())
           .put("estimated", c.estimated());
-      root.put("noGoodMatch", page.found().noGoodMatch());
+      root.put("noGoodMatch", page.noGoodMatch());
       ArrayNode results = root.putArray("results");
-      for (CollapsedSearch.Group g : page.groups()) {
-        LabelledHit l = g.head();
-        ObjectNode hit = hit(mapper, results, g).put("relevance", l.relevance().label());
+      for (HybridSearch.Hit h : page.hits()) {
+        LabelledHit l = h.labelled();
+        ObjectNode hit = hit(mapper, results, h).put("relevance", l.relevance().label());
         if (!Double.isNaN(l.z())) {
           hit.put("z", Math.round(l.z() * 100) / 100.0).put("eValue", l.eValue());
         }
+        ArrayNode matched = hit.putArray("matched");
+        h.matched().forEach(matched::add);
       }
+      ArrayNode excludes = root.putArray("exclude");
+      exclude.forEach(excludes::add);
+      root.put("excluded", page.excluded());
       out.println(mapper.writeValueAsString(root));
     } else {
       String approx = c.estimated() ? "about " : "";
-      if (page.found().noGoodMatch()) {
+      if (page.noGoodMatch()) {
         out.printf(
             Locale.ROOT, "no good match: %s%d weak, %d below%n", approx, c.weak(), c.below());
       } else {
@@ -115,23 +122,32 @@ final class SearchResults {
             c.weak(),
             c.below());
       }
-      for (CollapsedSearch.Group g : page.groups()) {
-        LabelledHit l = g.head();
+      for (HybridSearch.Hit h : page.hits()) {
+        boolean words = !h.matched().equals(List.of("vector"));
         out.printf(
             Locale.ROOT,
-            "%-6s  %.4f  %s%s%n",
-            l.relevance().label(),
-            l.hit().score(),
-            l.hit().record().path(),
-            more(g));
+            "%-6s  %.4f  %s%s%s%n",
+            h.labelled().relevance().label(),
+            h.score(),
+            h.record().path(),
+            words ? "  (" + String.join(", ", h.matched()) + ")" : "",
+            more(h));
+      }
+      if (!exclude.isEmpty()) {
+        err.printf(
+            Locale.ROOT,
+            "excluded %d hit%s for: %s%n",
+            page.excluded(),
+            page.excluded() == 1 ? "" : "s",
+            String.join(", ", exclude));
+        err.flush();
       }
     }
     out.flush();
   }
 
-  /** A group's head as one JSON result: path, score, id, metadata and its duplicates. */
-  private static ObjectNode hit(ObjectMapper mapper, ArrayNode results, CollapsedSearch.Group g) {
-    SearchHit h = g.head().hit();
+  /** A result as one JSON object: path, score, id, metadata and its duplicates. */
+  private static ObjectNode hit(ObjectMapper mapper, ArrayNode results, HybridSearch.Hit h) {
     ObjectNode r =
         results
             .addObject()
@@ -139,13 +155,13 @@ final class SearchResults {
             .put("score", h.score())
             .put("id", h.record().id());
     r.set("metadata", mapper.valueToTree(metadata(h.record())));
-    r.put("duplicates", g.duplicates().size());
+    r.put("duplicates", h.duplicates().size());
     ArrayNode ids = r.putArray("duplicateIds");
-    g.duplicates().forEach(d -> ids.add(d.record().id()));
+    h.duplicates().forEach(d -> ids.add(d.record().id()));
     return r;
   }
 
-  private static String more(CollapsedSearch.Group g) {
-    return g.duplicates().isEmpty() ? "" : "  (+" + g.duplicates().size() + " duplicates)";
+  private static String more(HybridSearch.Hit h) {
+    return h.duplicates().isEmpty() ? "" : "  (+" + h.duplicates().size() + " duplicates)";
   }
 }

@@ -5,10 +5,10 @@ import dev.glimpse.core.image.ClipPreprocessor;
 import dev.glimpse.core.index.ImageRecord;
 import dev.glimpse.core.index.LuceneVectorStore;
 import dev.glimpse.core.index.SearchFilter;
-import dev.glimpse.core.relevance.CollapsedSearch;
 import dev.glimpse.core.relevance.CutoffMode;
 import dev.glimpse.core.relevance.HitOrder;
 import dev.glimpse.core.relevance.RelevantSearch;
+import dev.glimpse.core.search.HybridSearch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -69,15 +69,16 @@ final class SimilarCommand implements Callable<Integer> {
         // More like this never returns the photo it started from.
         filter = filter.withMetadata(filter.metadata().withExcludedIds(Set.of(self.get().id())));
       }
-      CollapsedSearch.Page page =
-          CollapsedSearch.search(
-              RelevantSearch.Source.of(store),
-              query,
-              new RelevantSearch.Request(
-                  k, filters.offset, filter, CutoffMode.NONE, HitOrder.RELEVANCE),
+      HybridSearch.Page page =
+          HybridSearch.search(
+              HybridSearch.Retrieval.of(store),
+              HybridSearch.Query.vectorOnly(
+                  query,
+                  new RelevantSearch.Request(
+                      k, filters.offset, filter, CutoffMode.NONE, HitOrder.RELEVANCE)),
               filters.collapse(store),
               LuceneVectorStore.MAX_WINDOW);
-      SearchResults.print(spec.commandLine().getOut(), image, page.groups(), json);
+      SearchResults.print(spec.commandLine().getOut(), image, page.hits(), json);
     }
     return GlimpseCli.OK;
   }

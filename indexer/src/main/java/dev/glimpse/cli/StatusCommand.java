@@ -37,8 +37,10 @@ final class StatusCommand implements Callable<Integer> {
     Map<String, String> env = GlimpseCli.root(spec).environment();
     Path indexDir = IndexLocation.resolve(index, env);
     IndexStats stats;
+    long withWords;
     try (LuceneVectorStore store = IndexOption.openExisting(indexDir)) {
       stats = store.stats();
+      withWords = store.imagesWithWords();
     }
     IndexHome home = IndexHome.at(indexDir);
     String generation = home.current().map(IndexHome.Generation::name).orElse("");
@@ -50,6 +52,7 @@ final class StatusCommand implements Callable<Integer> {
       ObjectNode root = mapper.createObjectNode();
       root.put("index", indexDir.toString());
       root.put("images", stats.images());
+      root.put("imagesWithWords", withWords);
       root.put("model", model);
       stats.model().flatMap(m -> m.revision()).ifPresent(r -> root.put("revision", r));
       root.put("dimension", stats.dimension());
@@ -78,6 +81,16 @@ final class StatusCommand implements Callable<Integer> {
     } else {
       out.println("index:     " + indexDir);
       out.println("images:    " + stats.images());
+      if (withWords < stats.images()) {
+        // indexed before Glimpse read EXIF/IPTC/XMP words: only file and folder names are searched
+        out.println(
+            "words:     "
+                + withWords
+                + " of "
+                + stats.images()
+                + " images have their EXIF/IPTC/XMP words; glimpse index reads the rest"
+                + " (no image is encoded again)");
+      }
       out.println(
           "model:     "
               + model

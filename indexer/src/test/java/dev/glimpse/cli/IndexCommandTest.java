@@ -1,6 +1,7 @@
 package dev.glimpse.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -103,6 +104,7 @@ class IndexCommandTest {
             "fp32",
             "--cutoff",
             "none",
+            "--no-words",
             "--json");
     assertEquals(0, search.exitCode(), search.err());
     JsonNode results = JSON.readTree(search.out()).get("results");
@@ -157,6 +159,7 @@ class IndexCommandTest {
       "fp32",
       "--cutoff",
       "none",
+      "--no-words",
       "--json"
     };
     assertEquals(search.out(), Cli.run(env(), repeat).out());
@@ -174,6 +177,7 @@ class IndexCommandTest {
                         "5",
                         "--cutoff",
                         "none",
+                        "--no-words",
                         "--json")
                     .out())
             .get("results");
@@ -181,6 +185,61 @@ class IndexCommandTest {
     fast.forEach(h -> fastTop.add(Path.of(h.get("path").asText()).getFileName().toString()));
     assertEquals(top, fastTop);
     assertEquals(0.3417, fast.get(0).get("score").asDouble(), 3e-3);
+
+    // With words (the default) the photos named for cats come first, saying so; an exclusion in
+    // the query and one as an option leave out those that carry the word.
+    JsonNode hybrid =
+        JSON.readTree(
+            Cli.run(env(), "search", "a cat", "--index", index.toString(), "-k", "3", "--json")
+                .out());
+    for (JsonNode hit : hybrid.get("results")) {
+      assertTrue(hit.get("path").asText().contains("cat"), hybrid.toString());
+      assertTrue(hit.get("matched").toString().contains("filename"), hybrid.toString());
+    }
+    for (String[] args :
+        List.of(
+            new String[] {"search", "cat -eating", "--index", index.toString(), "--json"},
+            new String[] {
+              "search", "cat", "--exclude", "eating", "--index", index.toString(), "--json"
+            })) {
+      Cli.Result excl = Cli.run(env(), args);
+      assertEquals(0, excl.exitCode(), excl.err());
+      JsonNode page = JSON.readTree(excl.out());
+      assertFalse(page.toString().contains("animal-cat-eating.jpg"), page.toString());
+      assertTrue(page.get("excluded").asInt() >= 1, page.toString());
+    }
+    Cli.Result text =
+        Cli.run(env(), "search", "cat -eating", "--index", index.toString(), "-k", "3");
+    assertTrue(text.out().contains("(filename)"), text.out());
+    assertTrue(text.err().contains("excluded"), text.err());
+    Cli.Result arithmetic =
+        Cli.run(
+            env(),
+            "search",
+            "a cat",
+            "--add",
+            "a dog",
+            "--subtract",
+            "grass",
+            "--weight",
+            "subtract=1",
+            "--no-words",
+            "--index",
+            index.toString(),
+            "-k",
+            "5",
+            "--json");
+    assertEquals(0, arithmetic.exitCode(), arithmetic.err());
+    assertFalse(
+        JSON.readTree(arithmetic.out()).get("results").equals(fast), "the query vector moved");
+    assertEquals(
+        2,
+        Cli.run(env(), "search", "--index", index.toString(), "--", "-cat").exitCode(),
+        "only exclusions is a usage error");
+    assertEquals(
+        2,
+        Cli.run(env(), "search", "cat", "--weight", "image=1", "--index", index.toString())
+            .exitCode());
   }
 
   @Test

@@ -90,6 +90,7 @@ class PinnedModelCliTest {
         "fp32",
         "--cutoff",
         "none",
+        "--no-words",
         "--json");
   }
 

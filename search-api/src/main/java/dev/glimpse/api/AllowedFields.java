@@ -30,7 +30,8 @@ final class AllowedFields {
           "collapse");
 
   /** {@code GET /api/search}. */
-  static final Set<String> SEARCH_QUERY = with(FILTERS, "q", "k", "offset", "cutoff", "sort");
+  static final Set<String> SEARCH_QUERY =
+      with(FILTERS, "q", "k", "offset", "cutoff", "sort", "exclude");
 
   /** The body of {@code POST /api/search}. */
   static final Set<String> SEARCH_BODY =
@@ -44,7 +45,8 @@ final class AllowedFields {
           "k",
           "offset",
           "cutoff",
-          "sort");
+          "sort",
+          "exclude");
 
   /** The body of {@code POST /api/classify}. */
   static final Set<String> CLASSIFY_BODY =

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glimpse.core.index.NearDuplicates;
 import dev.glimpse.core.index.SearchFilter;
 import dev.glimpse.core.index.SearchHit;
-import dev.glimpse.core.relevance.CollapsedSearch;
+import dev.glimpse.core.index.WordQuery;
 import dev.glimpse.core.relevance.CutoffMode;
 import dev.glimpse.core.relevance.HitOrder;
 import dev.glimpse.core.relevance.RelevantSearch;
+import dev.glimpse.core.search.Exclusion;
+import dev.glimpse.core.search.HybridSearch;
+import dev.glimpse.core.search.QueryText;
+import dev.glimpse.core.search.RankFusion;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -26,6 +30,8 @@ final class SearchController {
 
   private static final double MAX_WEIGHT = 10;
   private static final Set<String> WEIGHT_NAMES = Set.of("text", "image", "negative");
+
+  private static final WordQuery NO_WORDS = new WordQuery(List.of(), List.of());
 
   private final SearchService service;
   private final ApiConfig config;
@@ -52,9 +58,13 @@ final class SearchController {
       Double eValue,
       HitMetadata metadata,
       int duplicates,
-      List<String> duplicateIds) {}
+      List<String> duplicateIds,
+      List<String> matched) {}
 
-  /** One page of results, with the relevance cut-off's counts over every searched image. */
+  /**
+   * One page of results, with the relevance cut-off's counts over every searched image; {@code
+   * excluded} candidates were removed by the exclusions.
+   */
   public record Page(
       String query,
       long tookMs,
@@ -65,7 +75,9 @@ final class SearchController {
       String cutoff,
       String sort,
       RelevanceParams.Counts counts,
-      boolean noGoodMatch) {}
+      boolean noGoodMatch,
+      List<String> exclude,
+      int excluded) {}
 
   void get(Context ctx) throws IOException {
     long start = System.nanoTime();
@@ -76,17 +88,50 @@ final class SearchController {
     SearchFilter filter = Params.filter(ctx).withMetadata(MetadataParams.filter(ctx));
     Ranking ranking = new Ranking(RelevanceParams.cutoff(ctx), RelevanceParams.sort(ctx));
     boolean collapse = MetadataParams.collapse(ctx);
-    try (SearchService.Session session = service.session()) {
-      float[] vector = session.textVector(q);
-      ctx.json(page(session, q, vector, k, offset, filter, ranking, collapse, start));
+    QueryText parsed = QueryText.parse(q);
+    List<String> exclude = exclusions(parsed, ctx.queryParams("exclude"));
+    if (!parsed.hasPositive()) {
+      throw ApiException.badRequest("q: has only exclusions; say what to look for");
     }
+    try (SearchService.Session session = service.session()) {
+      float[] vector = session.textVector(parsed.text());
+      ctx.json(
+          page(
+              session,
+              q,
+              vector,
+              parsed.wordQuery(),
+              exclude,
+              k,
+              offset,
+              filter,
+              ranking,
+              collapse,
+              start));
+    }
+  }
+
+  /** The exclusions typed in the query ({@code -word}) and those given apart, checked. */
+  private static List<String> exclusions(QueryText parsed, List<String> given) {
+    List<String> all = new ArrayList<>(parsed.excluded());
+    for (String e : given) {
+      all.add(Params.text(e, "exclude").strip());
+    }
+    if (all.size() > Params.MAX_NEGATIVES) {
+      throw ApiException.badRequest(
+          "exclude: at most " + Params.MAX_NEGATIVES + " words or phrases, got " + all.size());
+    }
+    return List.copyOf(new java.util.LinkedHashSet<>(all));
   }
 
   void post(Context ctx) throws IOException {
     long start = System.nanoTime();
     AllowedFields.requireQuery(ctx, java.util.Set.of());
     RequestFields body = RequestFields.read(ctx, mapper, config).only(AllowedFields.SEARCH_BODY);
-    Optional<String> text = body.string("text").map(t -> Params.text(t, "text"));
+    Optional<QueryText> parsed =
+        body.string("text").map(t -> QueryText.parse(Params.text(t, "text")));
+    List<String> exclude = exclusions(parsed.orElse(QueryText.parse("")), body.strings("exclude"));
+    Optional<String> text = parsed.filter(QueryText::hasPositive).map(QueryText::text);
     Optional<String> imageId = body.string("imageId");
     List<String> negatives = body.strings("negative");
     if (negatives.size() > Params.MAX_NEGATIVES) {
@@ -117,7 +162,8 @@ final class SearchController {
     boolean collapse = MetadataParams.collapse(body);
     Optional<byte[]> upload = body.image();
     if (text.isEmpty() && imageId.isEmpty() && upload.isEmpty()) {
-      throw ApiException.badRequest("give at least one of text, imageId or image");
+      throw ApiException.badRequest(
+          "give at least one of text (not only exclusions), imageId or image");
     }
 
     try (SearchService.Session session = service.session()) {
@@ -135,8 +181,21 @@ final class SearchController {
         add(sum, session.textVector(n), -weights.get("negative") / negatives.size());
       }
       float[] vector = normalise(sum);
+      WordQuery words =
+          parsed.filter(QueryText::hasPositive).map(QueryText::wordQuery).orElse(NO_WORDS);
       ctx.json(
-          page(session, text.orElse(null), vector, k, offset, filter, ranking, collapse, start));
+          page(
+              session,
+              body.string("text").orElse(null),
+              vector,
+              words,
+              exclude,
+              k,
+              offset,
+              filter,
+              ranking,
+              collapse,
+              start));
     }
   }
 
@@ -147,6 +206,8 @@ final class SearchController {
       SearchService.Session session,
       String query,
       float[] vector,
+      WordQuery words,
+      List<String> exclude,
       int k,
       int offset,
       SearchFilter filter,
@@ -154,19 +215,29 @@ final class SearchController {
       boolean collapse,
       long start)
       throws IOException {
-    CollapsedSearch.Page found =
-        CollapsedSearch.search(
-            session.relevanceSource(),
-            vector,
-            new RelevantSearch.Request(k, offset, filter, ranking.cutoff(), ranking.order()),
+    Exclusion exclusion = Exclusion.of(exclude, session::textVectors);
+    HybridSearch.Page found =
+        HybridSearch.search(
+            session.retrieval(),
+            new HybridSearch.Query(
+                vector,
+                words,
+                exclusion,
+                new RelevantSearch.Request(k, offset, filter, ranking.cutoff(), ranking.order()),
+                RankFusion.DEFAULT),
             collapse
-                ? new CollapsedSearch.Collapse(
+                ? new HybridSearch.Collapse(
                     new NearDuplicates(session.duplicateThreshold()), session::vectorOrNull)
                 : null,
             Params.MAX_WINDOW);
-    List<Result> results = new ArrayList<>(found.groups().size());
-    for (CollapsedSearch.Group g : found.groups()) {
-      results.add(result(g.head().hit(), RelevanceParams.Relevance.of(g.head()), g.duplicates()));
+    List<Result> results = new ArrayList<>(found.hits().size());
+    for (HybridSearch.Hit h : found.hits()) {
+      results.add(
+          result(
+              h.labelled().hit(),
+              RelevanceParams.Relevance.of(h.labelled()),
+              h.duplicates(),
+              h.matched()));
     }
     long tookMs = (System.nanoTime() - start) / 1_000_000;
     return new Page(
@@ -178,12 +249,17 @@ final class SearchController {
         found.hasMore(),
         ranking.cutoff().param(),
         ranking.order().param(),
-        RelevanceParams.Counts.of(found.found().counts()),
-        found.found().noGoodMatch());
+        RelevanceParams.Counts.of(found.counts()),
+        found.noGoodMatch(),
+        exclude,
+        found.excluded());
   }
 
   static Result result(
-      SearchHit h, RelevanceParams.Relevance relevance, List<SearchHit> duplicates) {
+      SearchHit h,
+      RelevanceParams.Relevance relevance,
+      List<SearchHit> duplicates,
+      List<String> matched) {
     var r = h.record();
     var m = r.metadata();
     return new Result(
@@ -200,7 +276,8 @@ final class SearchController {
         relevance.eValue(),
         HitMetadata.of(r),
         duplicates.size(),
-        duplicates.stream().map(d -> d.record().id()).toList());
+        duplicates.stream().map(d -> d.record().id()).toList(),
+        matched);
   }
 
   private static Map<String, Double> weights(Map<String, Double> given) {

@@ -16,8 +16,11 @@ import dev.glimpse.core.index.ScoreSample;
 import dev.glimpse.core.index.SearchFilter;
 import dev.glimpse.core.index.SearchHit;
 import dev.glimpse.core.index.VectorStore;
+import dev.glimpse.core.index.WordHit;
+import dev.glimpse.core.index.WordQuery;
 import dev.glimpse.core.indexing.ImageEncoder;
-import dev.glimpse.core.relevance.RelevantSearch;
+import dev.glimpse.core.search.Exclusion;
+import dev.glimpse.core.search.HybridSearch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -352,9 +355,22 @@ public final class SearchService implements AutoCloseable {
       return served.store.scoreSample(query, filter);
     }
 
-    /** This session as the source of a search judged by the relevance cut-off. */
-    public RelevantSearch.Source relevanceSource() {
-      return new RelevantSearch.Source() {
+    /**
+     * Images whose words match a keyword query; see {@link VectorStore#searchWords}. Hits whose
+     * file no longer exists are left out, as in {@link #search}.
+     */
+    public List<WordHit> searchWords(WordQuery query, int k, SearchFilter filter)
+        throws IOException {
+      List<WordHit> hits = served.store.searchWords(query, k, filter);
+      if (!config.checkFiles()) {
+        return hits;
+      }
+      return hits.stream().filter(h -> Files.exists(Path.of(h.record().path()))).toList();
+    }
+
+    /** This session's index as the search reads it. */
+    public HybridSearch.Retrieval retrieval() {
+      return new HybridSearch.Retrieval() {
         @Override
         public List<SearchHit> search(float[] query, int k, int offset, SearchFilter filter)
             throws IOException {
@@ -365,7 +381,27 @@ public final class SearchService implements AutoCloseable {
         public ScoreSample scoreSample(float[] query, SearchFilter filter) throws IOException {
           return Session.this.scoreSample(query, filter);
         }
+
+        @Override
+        public List<WordHit> searchWords(WordQuery query, int k, SearchFilter filter)
+            throws IOException {
+          return Session.this.searchWords(query, k, filter);
+        }
+
+        @Override
+        public Optional<float[]> vector(String id) throws IOException {
+          return served.store.vector(id);
+        }
       };
+    }
+
+    /** Embeds texts through the query cache, e.g. the prompts of an {@link Exclusion}. */
+    public float[][] textVectors(List<String> texts) {
+      float[][] out = new float[texts.size()][];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = textVector(texts.get(i));
+      }
+      return out;
     }
 
     /**

@@ -163,6 +163,33 @@ class SearchPageTest {
   }
 
   @Test
+  void an_exclusion_in_the_box_shows_a_chip_removes_its_photos_and_the_chip_undoes_it()
+      throws Exception {
+    search("cat -eating");
+    browser.until(
+        "one exclusion chip", () -> browser.findAll("#exclusions .exclusion-chip").size() == 1);
+    WebElement chip = browser.find("#exclusions .exclusion-chip");
+    assertEquals("without eating", chip.findElement(By.cssSelector("span")).getText());
+    browser.until(
+        "excluded in the status", () -> browser.find("#status").getText().contains("excluded"));
+    assertTrue(
+        resultPaths().stream().noneMatch(p -> p.endsWith("animal-cat-eating.jpg")),
+        resultPaths().toString());
+    browser.driver.manage().window().setSize(new Dimension(390, 860));
+    try {
+      browser.screenshot("exclusion-chip-narrow-light");
+    } finally {
+      browser.driver.manage().window().setSize(new Dimension(1280, 860));
+    }
+    chip.findElement(By.cssSelector("button")).click();
+    browser.until(
+        "the excluded photo is back",
+        () -> resultPaths().stream().anyMatch(p -> p.endsWith("animal-cat-eating.jpg")));
+    assertEquals("cat", browser.find("#q").getDomProperty("value"));
+    assertTrue(browser.findAll("#exclusions .exclusion-chip").isEmpty());
+  }
+
+  @Test
   void typing_a_query_shows_scored_thumbnails() throws Exception {
     search("a cat on a sofa");
     browser.until("all 11 results", () -> tiles().size() == 11);

@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param lens EXIF {@code LensModel}, trimmed (unknown in indexes written before it was read)
  * @param exifOrientation EXIF {@code Orientation}, 1 to 8, or 0 if the file has none (or the index
  *     was written before it was recorded)
+ * @param words the keywords, descriptions and titles in the file's EXIF, IPTC and XMP; empty when
+ *     they were never read (an image indexed before Glimpse extracted words)
  */
 public record ImageMetadata(
     int width,
@@ -29,7 +31,8 @@ public record ImageMetadata(
     Optional<String> cameraModel,
     Optional<GeoPoint> gps,
     Optional<String> lens,
-    int exifOrientation) {
+    int exifOrientation,
+    Optional<PhotoWords> words) {
 
   /** Metadata with nothing known. */
   public static final ImageMetadata UNKNOWN =
@@ -52,9 +55,13 @@ public record ImageMetadata(
       throw new IllegalArgumentException(
           "EXIF orientation must be 0 (none) or 1 to 8, got " + exifOrientation);
     }
+    Objects.requireNonNull(words, "words");
   }
 
-  /** Metadata without lens and EXIF orientation (as indexes before they were recorded hold). */
+  /**
+   * Metadata without lens and EXIF orientation (as indexes before they were recorded hold), whose
+   * file carries no words ({@link PhotoWords#NONE}).
+   */
   public ImageMetadata(
       int width,
       int height,
@@ -63,7 +70,32 @@ public record ImageMetadata(
       Optional<String> cameraMake,
       Optional<String> cameraModel,
       Optional<GeoPoint> gps) {
-    this(width, height, format, takenAt, cameraMake, cameraModel, gps, Optional.empty(), 0);
+    this(
+        width,
+        height,
+        format,
+        takenAt,
+        cameraMake,
+        cameraModel,
+        gps,
+        Optional.empty(),
+        0,
+        Optional.of(PhotoWords.NONE));
+  }
+
+  /** A copy with other words. */
+  public ImageMetadata withWords(PhotoWords words) {
+    return new ImageMetadata(
+        width,
+        height,
+        format,
+        takenAt,
+        cameraMake,
+        cameraModel,
+        gps,
+        lens,
+        exifOrientation,
+        Optional.of(words));
   }
 
   /**

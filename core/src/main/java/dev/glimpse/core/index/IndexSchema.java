@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene103.Lucene103Codec;
@@ -22,15 +23,19 @@ import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.DisjunctionMaxQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.QueryBuilder;
 
 /**
  * The layout of a Glimpse index: field names, how each field is indexed, the vector similarity and
@@ -124,6 +129,27 @@ public final class IndexSchema {
    */
   public static final String GEO = "geo";
 
+  /** Words of the file name ({@link NameWords}); analysed text, not stored. */
+  public static final String WORDS_FILENAME = "words_filename";
+
+  /** Words of the folder names below the root; analysed text, not stored. */
+  public static final String WORDS_FOLDER = "words_folder";
+
+  /** {@link PhotoWords#keywords()}, one value each; analysed text, stored. */
+  public static final String WORDS_KEYWORDS = "words_keywords";
+
+  /** {@link PhotoWords#descriptions()}; analysed text, stored. */
+  public static final String WORDS_DESCRIPTION = "words_description";
+
+  /** {@link PhotoWords#titles()}; analysed text, stored. */
+  public static final String WORDS_TITLE = "words_title";
+
+  /**
+   * Present (stored and indexed, value {@code 1}) when the image's words were read: images indexed
+   * before Glimpse read words lack it, and their {@link ImageMetadata#words()} is empty.
+   */
+  public static final String WORDS_READ = "words_read";
+
   /** The vector similarity: dot product of unit vectors, i.e. cosine. */
   public static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.DOT_PRODUCT;
 
@@ -171,6 +197,90 @@ public final class IndexSchema {
         return VECTOR.equals(field) ? format : super.getKnnVectorsFormatForField(field);
       }
     };
+  }
+
+  /** The analyzer of the word fields and of keyword queries. */
+  public static Analyzer analyzer() {
+    return new WordAnalyzer();
+  }
+
+  /** The text field that holds a source's words. */
+  public static String wordField(WordSource source) {
+    return switch (source) {
+      case FILENAME -> WORDS_FILENAME;
+      case FOLDER -> WORDS_FOLDER;
+      case KEYWORDS -> WORDS_KEYWORDS;
+      case DESCRIPTION -> WORDS_DESCRIPTION;
+      case TITLE -> WORDS_TITLE;
+    };
+  }
+
+  /** The source of a word field, or empty for another field. */
+  public static Optional<WordSource> wordSource(String field) {
+    for (WordSource s : WordSource.values()) {
+      if (wordField(s).equals(field)) {
+        return Optional.of(s);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The keyword query over every word field: each loose word and each phrase is one clause that may
+   * match in any source (the best source counts fully, the others a little: a disjunction max), and
+   * the clauses add up, so a photo matching more of the query ranks higher. Scored with Lucene's
+   * default BM25.
+   *
+   * @param query the words and phrases
+   * @return the query, or empty when nothing is left after analysis (only stop words)
+   */
+  public Optional<Query> wordQuery(WordQuery query) {
+    QueryBuilder builder = new QueryBuilder(analyzer());
+    BooleanQuery.Builder all = new BooleanQuery.Builder();
+    int clauses = 0;
+    List<String> loose = new ArrayList<>();
+    for (String w : query.words()) {
+      for (String part : w.strip().split("\\s+")) {
+        if (!part.isEmpty()) {
+          loose.add(part);
+        }
+      }
+    }
+    for (String word : loose) {
+      Optional<Query> q = anySource(builder, word, false);
+      if (q.isPresent()) {
+        all.add(q.get(), BooleanClause.Occur.SHOULD);
+        clauses++;
+      }
+    }
+    for (String phrase : query.phrases()) {
+      Optional<Query> q = anySource(builder, phrase, true);
+      if (q.isPresent()) {
+        all.add(q.get(), BooleanClause.Occur.SHOULD);
+        clauses++;
+      }
+    }
+    return clauses == 0 ? Optional.empty() : Optional.of(all.build());
+  }
+
+  private static Optional<Query> anySource(QueryBuilder builder, String text, boolean phrase) {
+    List<Query> perSource = new ArrayList<>();
+    for (WordSource source : WordSource.values()) {
+      String field = wordField(source);
+      Query q =
+          phrase ? builder.createPhraseQuery(field, text) : builder.createBooleanQuery(field, text);
+      if (q != null) {
+        perSource.add(new BoostQuery(q, source.boost()));
+      }
+    }
+    return perSource.isEmpty()
+        ? Optional.empty()
+        : Optional.of(new DisjunctionMaxQuery(perSource, 0.1f));
+  }
+
+  /** Matches the images whose words were read ({@link #WORDS_READ}). */
+  public Query wordsReadQuery() {
+    return new TermQuery(new Term(WORDS_READ, "1"));
   }
 
   /**
@@ -240,7 +350,49 @@ public final class IndexSchema {
               doc.add(new DoublePoint(GPS_LON, g.longitude()));
               doc.add(new StoredField(GPS_LON, g.longitude()));
             });
+    addWords(doc, record);
     return doc;
+  }
+
+  /**
+   * The word fields. File and folder names are always indexed (from the path key, so a moved root
+   * keeps them); the embedded words only when they were read, with the {@link #WORDS_READ} mark.
+   */
+  private static void addWords(Document doc, ImageRecord record) {
+    Path file = Path.of(record.path()).getFileName();
+    String name = file == null ? record.path() : file.toString();
+    doc.add(
+        new TextField(
+            WORDS_FILENAME, String.join(" ", NameWords.ofFileName(name)), Field.Store.NO));
+    for (String folder : folderNames(record.folder())) {
+      doc.add(
+          new TextField(WORDS_FOLDER, String.join(" ", NameWords.split(folder)), Field.Store.NO));
+    }
+    record
+        .metadata()
+        .words()
+        .ifPresent(
+            w -> {
+              doc.add(new StringField(WORDS_READ, "1", Field.Store.YES));
+              w.keywords().forEach(v -> doc.add(new TextField(WORDS_KEYWORDS, v, Field.Store.YES)));
+              w.descriptions()
+                  .forEach(v -> doc.add(new TextField(WORDS_DESCRIPTION, v, Field.Store.YES)));
+              w.titles().forEach(v -> doc.add(new TextField(WORDS_TITLE, v, Field.Store.YES)));
+            });
+  }
+
+  /**
+   * The folder names that describe a photo: those below its root ({@code r1/2019/Iceland} gives
+   * {@code 2019}, {@code Iceland}); for a schema-1 absolute folder only the last name, since the
+   * rest is the user's home and such.
+   */
+  static List<String> folderNames(String folder) {
+    if (Path.of(folder).isAbsolute()) {
+      Path name = Path.of(folder).getFileName();
+      return name == null ? List.of() : List.of(name.toString());
+    }
+    List<String> parts = new ArrayList<>(List.of(folder.split("/")));
+    return parts.size() <= 1 ? List.of() : parts.subList(1, parts.size());
   }
 
   /**
@@ -271,7 +423,14 @@ public final class IndexSchema {
             Optional.ofNullable(doc.get(CAMERA_MODEL)),
             gps,
             Optional.ofNullable(doc.get(LENS)),
-            intValue(doc, EXIF_ORIENTATION));
+            intValue(doc, EXIF_ORIENTATION),
+            doc.get(WORDS_READ) == null
+                ? Optional.empty()
+                : Optional.of(
+                    new PhotoWords(
+                        List.of(doc.getValues(WORDS_KEYWORDS)),
+                        List.of(doc.getValues(WORDS_DESCRIPTION)),
+                        List.of(doc.getValues(WORDS_TITLE)))));
     return new ImageRecord(
         doc.get(ID),
         doc.get(PATH),

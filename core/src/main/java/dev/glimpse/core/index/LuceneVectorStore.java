@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,9 +32,12 @@ import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Matches;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
@@ -41,6 +45,7 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.SimpleCollector;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
@@ -189,7 +194,7 @@ public final class LuceneVectorStore implements VectorStore {
     SearcherManager searchers = null;
     try {
       IndexWriterConfig iwc =
-          new IndexWriterConfig()
+          new IndexWriterConfig(IndexSchema.analyzer())
               .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
               .setCodec(IndexSchema.codec(config))
               .setCommitOnClose(false);
@@ -504,7 +509,7 @@ public final class LuceneVectorStore implements VectorStore {
         throw new IndexException("no glimpse index at " + dir);
       }
       IndexWriterConfig iwc =
-          new IndexWriterConfig()
+          new IndexWriterConfig(IndexSchema.analyzer())
               .setOpenMode(IndexWriterConfig.OpenMode.APPEND)
               .setMergePolicy(
                   NoMergePolicy.INSTANCE) // a commit of user data only: touch no segment
@@ -774,6 +779,65 @@ public final class LuceneVectorStore implements VectorStore {
           query,
           filterQuery,
           SCORE_SAMPLE);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Scored with BM25 over the word fields ({@link IndexSchema#wordQuery}); the sources that
+   * matched come from Lucene's matches API on each hit.
+   */
+  @Override
+  public List<WordHit> searchWords(WordQuery query, int k, SearchFilter filter) throws IOException {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(filter, "filter");
+    if (k < 1 || k > MAX_WINDOW) {
+      throw new IllegalArgumentException("k must be in [1, " + MAX_WINDOW + "], got " + k);
+    }
+    Optional<Query> words = schema.wordQuery(query);
+    if (words.isEmpty()) {
+      return List.of();
+    }
+    refreshIfDirty();
+    try (SearcherLease lease = SearcherLease.acquire(searchers)) {
+      IndexSearcher searcher = lease.searcher();
+      PathKeys pathKeys = keys(searcher);
+      Optional<Query> filterQuery =
+          schema.filterQuery(filter, filter.folder().map(pathKeys::folderTerms).orElse(List.of()));
+      Query q = words.get();
+      if (filterQuery.isPresent()) {
+        q =
+            new BooleanQuery.Builder()
+                .add(q, BooleanClause.Occur.MUST)
+                .add(filterQuery.get(), BooleanClause.Occur.FILTER)
+                .build();
+      }
+      TopDocs top = searcher.search(q, k);
+      Weight why =
+          searcher.createWeight(searcher.rewrite(words.get()), ScoreMode.COMPLETE_NO_SCORES, 1f);
+      List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+      List<WordHit> hits = new ArrayList<>(top.scoreDocs.length);
+      for (ScoreDoc sd : top.scoreDocs) {
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+        Matches matches = why.matches(leaf, sd.doc - leaf.docBase);
+        EnumSet<WordSource> sources = EnumSet.noneOf(WordSource.class);
+        if (matches != null) {
+          for (String field : matches) {
+            IndexSchema.wordSource(field).ifPresent(sources::add);
+          }
+        }
+        hits.add(new WordHit(record(searcher, pathKeys, sd.doc), sd.score, sources));
+      }
+      return hits;
+    }
+  }
+
+  @Override
+  public long imagesWithWords() throws IOException {
+    refreshIfDirty();
+    try (SearcherLease lease = SearcherLease.acquire(searchers)) {
+      return lease.searcher().count(schema.wordsReadQuery());
     }
   }
 

@@ -42,6 +42,8 @@ import javax.imageio.stream.ImageInputStream;
  *       LensModel}, trimmed; the EXIF {@code Orientation} is kept as recorded (1 to 8).
  *   <li>GPS is the EXIF GPS position; the position (0, 0), which cameras write when they have no
  *       fix, counts as absent.
+ *   <li>Words (keywords, descriptions, titles) come from EXIF, IPTC and XMP; see {@link
+ *       PhotoWords}.
  * </ul>
  *
  * <p>Never fails on bad content: a missing, malformed or unsupported value is left unknown, and a
@@ -92,7 +94,8 @@ public final class MetadataReader {
         text(
             exif.getFirstDirectoryOfType(ExifSubIFDDirectory.class),
             ExifDirectoryBase.TAG_LENS_MODEL),
-        exifOrientation(exif));
+        exifOrientation(exif),
+        Optional.of(WordsReader.read(exif)));
   }
 
   private record Header(int width, int height, String format) {}

@@ -136,6 +136,29 @@ public interface VectorStore extends AutoCloseable {
   }
 
   /**
+   * The images whose words (file and folder names, EXIF, IPTC and XMP text) match a keyword query,
+   * best first. The folder and date restrictions of the filter apply; its score threshold does not
+   * (keyword scores are not cosines).
+   *
+   * @param query words and phrases
+   * @param k hits wanted, 1 to 10,000
+   * @param filter restrictions
+   * @return hits by descending keyword score, each saying which sources matched; none when the
+   *     query has no searchable word
+   * @throws IOException if the index cannot be read
+   */
+  List<WordHit> searchWords(WordQuery query, int k, SearchFilter filter) throws IOException;
+
+  /**
+   * How many images have their embedded words (EXIF, IPTC, XMP) in the index: images indexed before
+   * Glimpse read words have only their file and folder names until they are indexed again.
+   *
+   * @return the count
+   * @throws IOException if the index cannot be read
+   */
+  long imagesWithWords() throws IOException;
+
+  /**
    * Counts and sizes of the store.
    *
    * @return the statistics

@@ -11,6 +11,7 @@ import dev.glimpse.core.index.ImageMetadata;
 import dev.glimpse.core.index.ImageRecord;
 import dev.glimpse.core.index.LastRun;
 import dev.glimpse.core.index.MetadataReader;
+import dev.glimpse.core.index.PhotoWords;
 import dev.glimpse.core.index.VectorStore;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -81,6 +82,7 @@ public final class ImageIndexer {
   private volatile boolean walkDone;
   private volatile boolean cancelled;
   private boolean used;
+  private volatile boolean readMissingWords;
 
   /**
    * @param encoder the model's image tower; unused in a dry run
@@ -187,6 +189,9 @@ public final class ImageIndexer {
     for (Path root : options.roots()) {
       existing.putAll(store.filesUnder(root));
     }
+    // An index written before Glimpse read photos' words: read every file once more for its words
+    // (no image is encoded again), so that keyword search covers the old images too.
+    readMissingWords = !existing.isEmpty() && store.imagesWithWords() < store.stats().images();
     Set<String> seen = ConcurrentHashMap.newKeySet();
     Thread reporter =
         Thread.ofPlatform().name("glimpse-progress").daemon().start(() -> report(start));
@@ -269,7 +274,10 @@ public final class ImageIndexer {
       return false;
     }
     FileState state = existing.get(path);
-    if (state != null && state.size() == c.size() && state.mtime() == c.mtime()) {
+    if (state != null
+        && state.size() == c.size()
+        && state.mtime() == c.mtime()
+        && !readMissingWords) {
       unchanged.incrementAndGet();
       processed.incrementAndGet();
       return false;
@@ -354,11 +362,15 @@ public final class ImageIndexer {
       Optional<ImageRecord> old = store.getByPath(path);
       Optional<float[]> vector = store.vectorByHash(hash);
       if (old.isPresent() && vector.isPresent()) {
-        ImageRecord r = ImageRecord.of(file, bytes.length, c.mtime(), hash, old.get().metadata());
+        ImageMetadata kept = withWords(old.get().metadata(), bytes);
+        ImageRecord r = ImageRecord.of(file, bytes.length, c.mtime(), hash, kept);
         return new Write(r, vector.get(), Outcome.UNCHANGED);
       }
     }
-    ImageMetadata metadata = knownMetadata(path, hash).orElseGet(() -> MetadataReader.read(bytes));
+    ImageMetadata metadata =
+        knownMetadata(path, hash)
+            .map(m -> withWords(m, bytes))
+            .orElseGet(() -> MetadataReader.read(bytes));
     ImageRecord record = ImageRecord.of(file, bytes.length, c.mtime(), hash, metadata);
     if (claimedHashes.putIfAbsent(hash, path) != null) {
       return new Duplicate(record);
@@ -382,6 +394,14 @@ public final class ImageIndexer {
       return new Failed(hash, s.reason());
     }
     return new Prepared(record, pixels);
+  }
+
+  /** Metadata read before Glimpse read words gets the file's words now. */
+  private static ImageMetadata withWords(ImageMetadata metadata, byte[] bytes) {
+    if (metadata.words().isPresent()) {
+      return metadata;
+    }
+    return metadata.withWords(MetadataReader.read(bytes).words().orElse(PhotoWords.NONE));
   }
 
   /** The metadata the other index holds for this path, if its content there is the same. */

@@ -9,6 +9,8 @@ import dev.glimpse.core.index.ScoreSample;
 import dev.glimpse.core.index.SearchFilter;
 import dev.glimpse.core.index.SearchHit;
 import dev.glimpse.core.index.VectorStore;
+import dev.glimpse.core.index.WordHit;
+import dev.glimpse.core.index.WordQuery;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,16 @@ final class NoIndex implements VectorStore {
   @Override
   public Optional<float[]> vector(String id) {
     return Optional.empty();
+  }
+
+  @Override
+  public List<WordHit> searchWords(WordQuery query, int k, SearchFilter filter) {
+    return List.of();
+  }
+
+  @Override
+  public long imagesWithWords() {
+    return 0;
   }
 
   @Override

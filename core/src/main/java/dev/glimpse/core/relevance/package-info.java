@@ -13,7 +13,8 @@
  *       dev.glimpse.core.relevance.Relevance#BELOW below}, with its z-score and e-value.
  *   <li>{@link dev.glimpse.core.relevance.RelevantSearch} runs a search through the model: the
  *       relevant set, its counts, and pages of it ordered by relevance or by date ({@link
- *       dev.glimpse.core.relevance.HitOrder}).
+ *       dev.glimpse.core.relevance.HitOrder}); {@link dev.glimpse.core.search.HybridSearch} builds
+ *       the whole search (words, exclusions, duplicates) on it.
  * </ul>
  */
 package dev.glimpse.core.relevance;
