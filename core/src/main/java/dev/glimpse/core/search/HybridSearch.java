@@ -18,8 +18,10 @@ import dev.glimpse.core.relevance.RelevanceModel;
 import dev.glimpse.core.relevance.RelevantSearch;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -366,7 +368,11 @@ public final class HybridSearch {
     return out;
   }
 
-  /** The candidates in fused order, near-duplicates collapsed into their best hit. */
+  /**
+   * The candidates in fused order, near-duplicates collapsed. {@link NearDuplicates} groups hits in
+   * descending cosine order (it prunes by score gap), so the groups are formed in that order; each
+   * group is then shown by its best fused member and placed at that member's fused rank.
+   */
   private static List<Hit> groups(Candidates c, Collapse collapse) throws IOException {
     List<Hit> out = new ArrayList<>(c.fused().size());
     if (collapse == null) {
@@ -375,16 +381,39 @@ public final class HybridSearch {
       }
       return out;
     }
-    Map<String, Candidate> byId = new LinkedHashMap<>();
-    List<SearchHit> hits = new ArrayList<>(c.fused().size());
+    Map<String, Integer> rank = new HashMap<>();
+    Map<String, Candidate> byId = new HashMap<>();
+    List<SearchHit> byScore = new ArrayList<>(c.fused().size());
     for (Candidate k : c.fused()) {
-      byId.put(k.labelled().hit().record().id(), k);
-      hits.add(k.labelled().hit());
+      String id = k.labelled().hit().record().id();
+      rank.put(id, rank.size());
+      byId.put(id, k);
+      byScore.add(k.labelled().hit());
     }
-    for (NearDuplicates.Group g : collapse.collapser().collapse(hits, collapse.vectors())) {
-      Candidate head = byId.get(g.head().record().id());
-      out.add(new Hit(head.labelled(), head.fused(), head.matched(), g.duplicates()));
+    byScore.sort(
+        Comparator.comparingDouble((SearchHit h) -> h.score())
+            .reversed()
+            .thenComparing(h -> h.record().id()));
+    List<Integer> headRanks = new ArrayList<>();
+    for (NearDuplicates.Group g : collapse.collapser().collapse(byScore, collapse.vectors())) {
+      List<SearchHit> members = new ArrayList<>(g.duplicates().size() + 1);
+      members.add(g.head());
+      members.addAll(g.duplicates());
+      SearchHit shown =
+          members.stream().min(Comparator.comparing(h -> rank.get(h.record().id()))).orElseThrow();
+      List<SearchHit> others = new ArrayList<>(members);
+      others.remove(shown);
+      Candidate head = byId.get(shown.record().id());
+      out.add(new Hit(head.labelled(), head.fused(), head.matched(), others));
+      headRanks.add(rank.get(shown.record().id()));
     }
-    return out;
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < out.size(); i++) {
+      order.add(i);
+    }
+    order.sort(Comparator.comparing(headRanks::get));
+    List<Hit> sorted = new ArrayList<>(out.size());
+    order.forEach(i -> sorted.add(out.get(i)));
+    return sorted;
   }
 }
