@@ -54,8 +54,9 @@ final class SearchController {
     int offset = Params.offset(ctx);
     Params.window(k, offset);
     SearchFilter filter = Params.filter(ctx);
+    Feedback feedback = Feedback.of(ctx);
     try (SearchService.Session session = service.session()) {
-      float[] vector = session.textVector(q);
+      float[] vector = feedback.apply(session, Optional.of(session.textVector(q)));
       ctx.json(page(session, q, vector, k, offset, filter, start));
     }
   }
@@ -82,8 +83,9 @@ final class SearchController {
             body.string("to"),
             body.number("minScore").map(Double::floatValue));
     Optional<byte[]> upload = body.image();
-    if (text.isEmpty() && imageId.isEmpty() && upload.isEmpty()) {
-      throw ApiException.badRequest("give at least one of text, imageId or image");
+    Feedback feedback = Feedback.of(body.strings("positiveIds"), body.strings("negativeIds"));
+    if (text.isEmpty() && imageId.isEmpty() && upload.isEmpty() && feedback.isEmpty()) {
+      throw ApiException.badRequest("give at least one of text, imageId, image or positiveIds");
     }
 
     try (SearchService.Session session = service.session()) {
@@ -100,7 +102,10 @@ final class SearchController {
       for (String n : negatives) {
         add(sum, session.textVector(n), -weights.get("negative") / negatives.size());
       }
-      float[] vector = normalise(sum);
+      boolean queried = text.isPresent() || imageId.isPresent() || upload.isPresent();
+      // Feedback refines the combined query (Rocchio); alone, it searches from the positives.
+      float[] vector =
+          feedback.apply(session, queried ? Optional.of(normalise(sum)) : Optional.empty());
       ctx.json(page(session, text.orElse(null), vector, k, offset, filter, start));
     }
   }
