@@ -31,7 +31,7 @@ final class AllowedFields {
 
   /** {@code GET /api/search}. */
   static final Set<String> SEARCH_QUERY =
-      with(FILTERS, "q", "k", "offset", "cutoff", "sort", "exclude");
+      with(FILTERS, "q", "k", "offset", "cutoff", "sort", "exclude", "positiveIds", "negativeIds");
 
   /** The body of {@code POST /api/search}. */
   static final Set<String> SEARCH_BODY =
@@ -46,7 +46,9 @@ final class AllowedFields {
           "offset",
           "cutoff",
           "sort",
-          "exclude");
+          "exclude",
+          "positiveIds",
+          "negativeIds");
 
   /** The body of {@code POST /api/classify}. */
   static final Set<String> CLASSIFY_BODY =

@@ -93,8 +93,9 @@ final class SearchController {
     if (!parsed.hasPositive()) {
       throw ApiException.badRequest("q: has only exclusions; say what to look for");
     }
+    Feedback feedback = Feedback.of(ctx);
     try (SearchService.Session session = service.session()) {
-      float[] vector = session.textVector(parsed.text());
+      float[] vector = feedback.apply(session, Optional.of(session.textVector(parsed.text())));
       ctx.json(
           page(
               session,
@@ -161,9 +162,10 @@ final class SearchController {
     filter = filter.withMetadata(metadata);
     boolean collapse = MetadataParams.collapse(body);
     Optional<byte[]> upload = body.image();
-    if (text.isEmpty() && imageId.isEmpty() && upload.isEmpty()) {
+    Feedback feedback = Feedback.of(body.strings("positiveIds"), body.strings("negativeIds"));
+    if (text.isEmpty() && imageId.isEmpty() && upload.isEmpty() && feedback.isEmpty()) {
       throw ApiException.badRequest(
-          "give at least one of text (not only exclusions), imageId or image");
+          "give at least one of text (not only exclusions), imageId, image or positiveIds");
     }
 
     try (SearchService.Session session = service.session()) {
@@ -180,7 +182,10 @@ final class SearchController {
       for (String n : negatives) {
         add(sum, session.textVector(n), -weights.get("negative") / negatives.size());
       }
-      float[] vector = normalise(sum);
+      boolean queried = text.isPresent() || imageId.isPresent() || upload.isPresent();
+      // Feedback refines the combined query (Rocchio); alone, it searches from the positives.
+      float[] vector =
+          feedback.apply(session, queried ? Optional.of(normalise(sum)) : Optional.empty());
       WordQuery words =
           parsed.filter(QueryText::hasPositive).map(QueryText::wordQuery).orElse(NO_WORDS);
       ctx.json(

@@ -78,6 +78,41 @@ final class PlantedIndex {
     return out;
   }
 
+  /**
+   * An index of the given vectors (normalised), one hard link to a sample photo each, no dates.
+   *
+   * @return the images' ids, in the order of the vectors
+   */
+  static List<String> write(ClipModel model, Path dir, List<float[]> vectors) throws Exception {
+    Path photos = Files.createDirectories(dir.resolve("photos"));
+    Path original =
+        Files.copy(TestIndex.sample("plant-flower.jpg"), photos.resolve("original.jpg"));
+    List<String> ids = new java.util.ArrayList<>();
+    try (LuceneVectorStore store =
+        LuceneVectorStore.open(
+            dir.resolve("index"), IndexConfig.forModel(TestIndex.manifest(model)))) {
+      for (int i = 0; i < vectors.size(); i++) {
+        Path file = photos.resolve("photo-" + i + ".jpg");
+        Files.createLink(file, original);
+        ImageMetadata md =
+            new ImageMetadata(
+                640,
+                480,
+                "jpeg",
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
+        store.upsert(
+            ImageRecord.of(file, Files.size(file), 0, String.format("%064x", i), md),
+            normalise(vectors.get(i)));
+        ids.add(store.getByPath(file.toAbsolutePath().normalize().toString()).orElseThrow().id());
+      }
+      store.commit();
+    }
+    return ids;
+  }
+
   private static float[] normalise(float[] v) {
     double n = 0;
     for (float x : v) {
