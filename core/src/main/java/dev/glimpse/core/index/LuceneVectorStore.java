@@ -906,6 +906,7 @@ public final class LuceneVectorStore implements VectorStore {
   }
 
   @Override
+  @SuppressWarnings("ReferenceEquality") // a reader's identity tells whether the view changed
   public boolean refresh() throws IOException {
     if (writer != null) {
       return refreshWrites();
@@ -937,6 +938,7 @@ public final class LuceneVectorStore implements VectorStore {
     }
   }
 
+  @SuppressWarnings("ReferenceEquality") // a reader's identity tells whether the view changed
   private boolean refreshWrites() throws IOException {
     refreshLock.writeLock().lock();
     try {
@@ -983,6 +985,7 @@ public final class LuceneVectorStore implements VectorStore {
   }
 
   /** The path keys that go with a searcher's view. */
+  @SuppressWarnings("ReferenceEquality") // a reader's identity tells whether the view changed
   private PathKeys keys(IndexSearcher searcher) throws IOException {
     if (writer != null) {
       return keys;
