@@ -21,6 +21,8 @@ enum BenchGeometry {
   SIGLIP2_B32_256("siglip2-b32-256", SyntheticCheckpoint.SIGLIP2_B32_256);
 
   private final String label;
+
+  @SuppressWarnings("ImmutableEnumChecker") // a record of final values, immutable in fact
   private final ClipConfig config;
 
   BenchGeometry(String label, ClipConfig config) {

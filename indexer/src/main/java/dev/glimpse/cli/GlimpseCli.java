@@ -105,12 +105,11 @@ public final class GlimpseCli implements Runnable {
     System.exit(code);
   }
 
-  /** Reads the version from the jar manifest. */
+  /** The version and commit the build recorded ({@link BuildInfo}). */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = GlimpseCli.class.getPackage().getImplementationVersion();
-      return new String[] {"glimpse " + (v == null ? "(development build)" : v)};
+      return new String[] {"glimpse " + BuildInfo.load().describe()};
     }
   }
 }

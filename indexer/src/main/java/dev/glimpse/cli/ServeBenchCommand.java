@@ -589,7 +589,7 @@ final class ServeBenchCommand implements Callable<Integer> {
   /** The load averages from /proc/loadavg, or "unknown". */
   private static String uptime() {
     try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+", -1);
       return f[0] + " " + f[1] + " " + f[2];
     } catch (Exception e) {
       return "unknown";

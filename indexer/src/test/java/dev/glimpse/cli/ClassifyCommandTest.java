@@ -83,7 +83,7 @@ class ClassifyCommandTest {
             "--top",
             "2");
     assertEquals(0, r.exitCode(), r.err());
-    String[] lines = r.out().split("\n");
+    String[] lines = r.out().lines().toArray(String[]::new);
     assertEquals(3, lines.length, r.out());
     assertTrue(lines[0].endsWith("coins.png"));
     assertTrue(lines[1].matches("\\s+\\d+\\.\\d\\d%\\s+\\w+"), lines[1]);

@@ -470,7 +470,7 @@ class ReindexLifecycleTest {
     }
     List<String> fromCli = new ArrayList<>();
     for (String line : searchIds(index, "a red bicycle")) {
-      String[] parts = line.split(" ");
+      String[] parts = line.split(" ", -1);
       fromCli.add(parts[0] + " " + Float.parseFloat(parts[1]));
     }
     assertEquals(fromCli, fromServer);

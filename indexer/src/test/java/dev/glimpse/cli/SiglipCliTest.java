@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -146,7 +147,8 @@ class SiglipCliTest {
             Path.of(hit.get("path").asText()).getFileName().toString(),
             fixture + " rank " + rank + ": " + search.out());
         double cosine = (golden.get("logits_per_image").get(i).get(text).asDouble() - bias) / scale;
-        System.out.printf("%s %s %.7f %.7f%n", fixture, file, cosine, hit.get("score").asDouble());
+        System.out.printf(
+            Locale.ROOT, "%s %s %.7f %.7f%n", fixture, file, cosine, hit.get("score").asDouble());
         // PNGs are decoded exactly; JPEGs take the indexer's DCT-scaled fast decode, which skips
         // detail a 64 px input cannot show (pixels differ slightly from the full decode).
         double bound = file.endsWith(".png") ? 1e-5 : 2e-3;

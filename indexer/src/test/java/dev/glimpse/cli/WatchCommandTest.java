@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code glimpse serve --watch} and {@code glimpse index --watch}, end to end. */
 class WatchCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration DEADLINE = Duration.ofSeconds(120);
+  private static final Duration DEADLINE = Duration.ofMinutes(2);
   @TempDir Path tmp;
 
   private Map<String, String> env() {

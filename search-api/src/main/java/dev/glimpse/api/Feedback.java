@@ -99,7 +99,7 @@ record Feedback(List<String> positiveIds, List<String> negativeIds) {
     Set<String> out = new LinkedHashSet<>();
     List<String> bad = new ArrayList<>();
     for (String entry : raw) {
-      for (String id : SEPARATOR.split(entry.strip())) {
+      for (String id : SEPARATOR.split(entry.strip(), -1)) {
         if (id.isEmpty()) {
           continue;
         }

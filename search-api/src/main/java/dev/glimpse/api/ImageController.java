@@ -91,7 +91,7 @@ final class ImageController {
     if (ifNoneMatch == null) {
       return false;
     }
-    for (String candidate : ifNoneMatch.split(",")) {
+    for (String candidate : ifNoneMatch.split(",", -1)) {
       String c = candidate.strip();
       if (c.startsWith("W/")) {
         c = c.substring(2);

@@ -37,7 +37,9 @@ final class IndexRefresher {
               return t;
             });
     long ms = interval.toMillis();
-    executor.scheduleWithFixedDelay(this::tick, ms, ms, TimeUnit.MILLISECONDS);
+    // The future is not kept: tick() catches and logs its own failures, and stop() ends the
+    // executor.
+    var unused = executor.scheduleWithFixedDelay(this::tick, ms, ms, TimeUnit.MILLISECONDS);
   }
 
   synchronized void stop() throws InterruptedException {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -63,7 +64,8 @@ final class PlantedIndex {
                 Optional.empty());
         long mtime = Instant.parse("2019-01-01T00:00:00Z").toEpochMilli() + 3_600_000L * i;
         store.upsert(
-            ImageRecord.of(file, Files.size(file), mtime, String.format("%064x", i), md),
+            ImageRecord.of(
+                file, Files.size(file), mtime, String.format(Locale.ROOT, "%064x", i), md),
             normalise(v));
         String id =
             store.getByPath(file.toAbsolutePath().normalize().toString()).orElseThrow().id();
@@ -104,7 +106,8 @@ final class PlantedIndex {
                 Optional.empty(),
                 Optional.empty());
         store.upsert(
-            ImageRecord.of(file, Files.size(file), 0, String.format("%064x", i), md),
+            ImageRecord.of(
+                file, Files.size(file), 0, String.format(java.util.Locale.ROOT, "%064x", i), md),
             normalise(vectors.get(i)));
         ids.add(store.getByPath(file.toAbsolutePath().normalize().toString()).orElseThrow().id());
       }

@@ -140,7 +140,7 @@ class SearchApiTest {
 
   @Test
   void folder_filter_returns_k_results_all_in_that_folder() throws Exception {
-    String folder = java.net.URLEncoder.encode(food.toString(), "UTF-8");
+    String folder = java.net.URLEncoder.encode(food.toString(), UTF_8);
     JsonNode page = Http.json(http.get("/api/search?q=animal&k=3&folder=" + folder));
     assertEquals(3, page.get("results").size());
     for (JsonNode hit : page.get("results")) {
@@ -288,13 +288,15 @@ class SearchApiTest {
     assertError(
         http.postJson("/api/search", Map.of("image", "!!!not base64!!!")), 400, "bad_request");
     assertError(
-        http.post("/api/search", "text/plain", "cat".getBytes()), 415, "unsupported_media_type");
+        http.post("/api/search", "text/plain", "cat".getBytes(UTF_8)),
+        415,
+        "unsupported_media_type");
     assertError(http.postJson("/api/search", Map.of("imageId", "0".repeat(32))), 404, "not_found");
   }
 
   @Test
   void non_image_upload_is_422() throws Exception {
-    byte[] text = "this is not an image, just some text".getBytes();
+    byte[] text = "this is not an image, just some text".getBytes(UTF_8);
     assertError(
         http.postJson("/api/search", Map.of("image", Base64.getEncoder().encodeToString(text))),
         422,
@@ -393,7 +395,9 @@ class SearchApiTest {
     HttpResponse<byte[]> dflt = http.get("/api/images/" + catId + "/thumbnail");
     BufferedImage d = ImageIO.read(new ByteArrayInputStream(dflt.body()));
     assertEquals(256, Math.max(d.getWidth(), d.getHeight()));
-    assertTrue(Files.list(tmp.resolve("cache")).findAny().isPresent(), "cached on disk");
+    try (var cached = Files.list(tmp.resolve("cache"))) {
+      assertTrue(cached.findAny().isPresent(), "cached on disk");
+    }
   }
 
   @Test

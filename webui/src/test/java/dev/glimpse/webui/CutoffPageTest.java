@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -102,7 +103,11 @@ class CutoffPageTest {
                 Optional.empty());
         writer.upsert(
             ImageRecord.of(
-                file, Files.size(file), fileTime(i).toEpochMilli(), String.format("%064x", i), md),
+                file,
+                Files.size(file),
+                fileTime(i).toEpochMilli(),
+                String.format(Locale.ROOT, "%064x", i),
+                md),
             v);
       }
       writer.commit();

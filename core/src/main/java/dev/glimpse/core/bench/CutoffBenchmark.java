@@ -222,7 +222,7 @@ public final class CutoffBenchmark {
     }
     List<Cell> cells = new ArrayList<>();
     for (Map.Entry<String, long[]> e : acc.entrySet()) {
-      String[] key = e.getKey().split("\\|");
+      String[] key = e.getKey().split("\\|", -1);
       long[] a = e.getValue();
       cells.add(
           new Cell(

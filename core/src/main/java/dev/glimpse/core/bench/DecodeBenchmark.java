@@ -195,6 +195,7 @@ public final class DecodeBenchmark {
    * @param args {@code [--runs N] [--min-short-side PX] FILE...}
    * @throws IOException if a file cannot be read or decoded
    */
+  @SuppressForbidden(reason = "a command-line entry point: its usage and table go to the console")
   public static void main(String[] args) throws IOException {
     int runs = 7;
     int minShortSide = 224;

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -100,7 +101,7 @@ public final class HeapBenchmark {
     for (int i = 0; i < count; i++) {
       draw(image, i);
       // Sub-folders of 1000 keep directory listings short.
-      Path file = folder.resolve(String.format("%03d/%06d.jpg", i / 1000, i));
+      Path file = folder.resolve(String.format(Locale.ROOT, "%03d/%06d.jpg", i / 1000, i));
       Files.createDirectories(file.getParent());
       if (!ImageIO.write(image, "jpeg", file.toFile())) {
         throw new IOException("no JPEG writer available");

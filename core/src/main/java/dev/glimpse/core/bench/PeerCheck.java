@@ -16,6 +16,8 @@ public final class PeerCheck {
   private PeerCheck() {}
 
   /**
+   * Compares the peer's image and text features with Glimpse's on the same inputs.
+   *
    * @return a one-line summary
    * @throws IllegalStateException if the peer's features differ from Glimpse's
    */

@@ -36,6 +36,8 @@ public final class RecallBenchmark {
       int minCandidates, double meanRecall, double minRecall, double p50Millis, double p99Millis) {}
 
   /**
+   * What one run measured.
+   *
    * @param queries query vectors
    * @param vectors vectors in the index
    * @param k the k of recall@k

@@ -13,13 +13,13 @@ final class SyntheticTokens {
 
   /** The ids of {@code query}: {@code contextLength} long, truncated like a real tokenizer. */
   static long[] ids(String query, TextConfig text) {
-    String[] words = query.trim().split("\\s+");
+    String[] words = query.trim().split("\\s+", -1);
     int context = text.contextLength();
     long[] ids = new long[context];
     int n = Math.min(words.length, context - 1);
     for (int i = 0; i < n; i++) {
       // ids 0 (padding) and 1 (end) are kept for their roles
-      ids[i] = 2 + Math.floorMod(words[i].hashCode(), text.vocabSize() - 2);
+      ids[i] = 2L + Math.floorMod(words[i].hashCode(), text.vocabSize() - 2);
     }
     ids[n] = 1;
     Arrays.fill(ids, n + 1, context, 0);

@@ -1,5 +1,7 @@
 package dev.glimpse.core.clip;
 
+import java.util.Locale;
+
 /**
  * Geometry of a CLIP-style model (CLIP, SigLIP, SigLIP 2), read from its checkpoint's config and
  * never from constants.
@@ -34,6 +36,7 @@ public record ClipConfig(int embedDim, VisionConfig vision, TextConfig text, Mod
       act += "/" + t.activation().name().toLowerCase(java.util.Locale.ROOT);
     }
     return String.format(
+        Locale.ROOT,
         "%s ViT %dpx/%d width %d x%d layers, text width %d x%d layers, embed %d, %s",
         family.label(),
         vision.imageSize(),

@@ -33,6 +33,7 @@ import org.bytedeco.dnnl.dnnl_stream;
  * float32, softmax to the compute type, {@code ctx = p v}, {@code y = ctx Wout + b} in float32,
  * then the MLP with the residual add fused as a post-op.
  */
+@SuppressWarnings("BadImport") // Type is oneDNN's data type everywhere in this class
 final class DnnlMapHead {
   private final Dnnl dnnl;
   private final TransformerConfig config;

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * b1)} (bf16), {@code x += a W2 + b2}. The activation and the residual adds are fused into the
  * matmuls as post-ops.
  */
+@SuppressWarnings("BadImport") // Type is oneDNN's data type everywhere in this class
 final class DnnlTransformer {
   private static final Logger LOG = LoggerFactory.getLogger(DnnlTransformer.class);
   private static final float QUICK_GELU_ALPHA = 1.702f;

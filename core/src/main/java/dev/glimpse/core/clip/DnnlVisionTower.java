@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * row is written from Java. SigLIP ({@link VisionHead#MAP}): the patch bias, no class token and no
  * ln_pre, the blocks, ln_post on every token and the {@link DnnlMapHead}.
  */
+@SuppressWarnings("BadImport") // Type is oneDNN's data type everywhere in this class
 final class DnnlVisionTower {
   private static final Logger LOG = LoggerFactory.getLogger(DnnlVisionTower.class);
   private static final int PLANS = 4;

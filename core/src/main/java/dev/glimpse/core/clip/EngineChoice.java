@@ -204,20 +204,20 @@ final class EngineChoice {
   }
 
   /**
-   * When the graph builder (for oneDNN: each class that records tower calls) was compiled:
-   * development builds carry no version, so a rebuilt graph builder must not inherit an older
+   * What the graph builder (for oneDNN: each class that records tower calls) was compiled to: a
+   * snapshot version stays the same across rebuilds and reproducible jars give every entry the same
+   * time, so a rebuilt graph builder must be told apart by its bytes to not inherit an older
    * build's pass.
    */
   private static String buildStamp(Class<?>... builtWith) throws IOException {
     StringBuilder stamp = new StringBuilder();
     for (Class<?> k : builtWith) {
-      java.net.URL url = k.getResource(k.getSimpleName() + ".class");
-      if (url == null) {
-        return "unknown";
+      try (java.io.InputStream in = k.getResourceAsStream(k.getSimpleName() + ".class")) {
+        if (in == null) {
+          return "unknown";
+        }
+        stamp.append(dev.glimpse.core.index.ContentHash.of(in.readAllBytes())).append(',');
       }
-      java.net.URLConnection c = url.openConnection();
-      c.setUseCaches(false);
-      stamp.append(c.getLastModified()).append(',');
     }
     return stamp.toString();
   }

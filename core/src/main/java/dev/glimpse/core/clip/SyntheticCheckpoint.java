@@ -348,11 +348,11 @@ public final class SyntheticCheckpoint {
     if (layout == CheckpointLayout.SIGLIP_OPEN_CLIP) {
       put(t, layout.global(Global.MAP_Q_W), random, 1 / Math.sqrt(vw), 0, vw, vw);
       put(t, layout.global(Global.MAP_Q_B), random, 0.02, 0, vw);
-      put(t, layout.global(Global.MAP_KV_W), random, 1 / Math.sqrt(vw), 0, 2 * vw, vw);
-      put(t, layout.global(Global.MAP_KV_B), random, 0.02, 0, 2 * vw);
+      put(t, layout.global(Global.MAP_KV_W), random, 1 / Math.sqrt(vw), 0, 2L * vw, vw);
+      put(t, layout.global(Global.MAP_KV_B), random, 0.02, 0, 2L * vw);
     } else {
-      put(t, layout.global(Global.MAP_QKV_W), random, 1 / Math.sqrt(vw), 0, 3 * vw, vw);
-      put(t, layout.global(Global.MAP_QKV_B), random, 0.02, 0, 3 * vw);
+      put(t, layout.global(Global.MAP_QKV_W), random, 1 / Math.sqrt(vw), 0, 3L * vw, vw);
+      put(t, layout.global(Global.MAP_QKV_B), random, 0.02, 0, 3L * vw);
     }
     put(t, layout.global(Global.MAP_OUT_W), random, 1 / Math.sqrt(vw), 0, vw, vw);
     put(t, layout.global(Global.MAP_OUT_B), random, 0.02, 0, vw);
@@ -376,8 +376,8 @@ public final class SyntheticCheckpoint {
       put(t, layout.block(tower, i, Part.LN1_W), r, 0.1, 1, w);
       put(t, layout.block(tower, i, Part.LN1_B), r, 0.1, 0, w);
       if (layout.fusedQkv()) {
-        put(t, layout.block(tower, i, Part.QKV_W), r, 1 / Math.sqrt(w), 0, 3 * w, w);
-        put(t, layout.block(tower, i, Part.QKV_B), r, 0.02, 0, 3 * w);
+        put(t, layout.block(tower, i, Part.QKV_W), r, 1 / Math.sqrt(w), 0, 3L * w, w);
+        put(t, layout.block(tower, i, Part.QKV_B), r, 0.02, 0, 3L * w);
       } else {
         for (Part[] wb :
             new Part[][] {{Part.Q_W, Part.Q_B}, {Part.K_W, Part.K_B}, {Part.V_W, Part.V_B}}) {

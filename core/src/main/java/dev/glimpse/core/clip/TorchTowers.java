@@ -39,17 +39,6 @@ final class TorchTowers implements Towers {
     }
   }
 
-  /**
-   * These towers sharing their weights, with the text tower replaced. Closing either closes both.
-   */
-  TorchTowers withText(TextTower fasterText) {
-    return new TorchTowers(weights, vision, fasterText);
-  }
-
-  TextTower textTower() {
-    return text;
-  }
-
   @Override
   public float[][] textFeatures(long[][] tokenIds, boolean fullContext) {
     try (NDManager m = weights.newSubManager()) {

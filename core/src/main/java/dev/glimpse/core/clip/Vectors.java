@@ -40,7 +40,6 @@ public final class Vectors {
     return out;
   }
 
-  /** Dot product. */
   /** Cosine similarity, accumulated in double. */
   public static double cosine(float[] a, float[] b) {
     double dot = 0;

@@ -106,14 +106,14 @@ final class WeightReader {
       qkvW =
           concat(
               read(Global.MAP_Q_W, "MAP head q (width x width)", w, w),
-              read(Global.MAP_KV_W, "MAP head kv (2 width x width)", 2 * w, w));
+              read(Global.MAP_KV_W, "MAP head kv (2 width x width)", 2L * w, w));
       qkvB =
           concat(
               read(Global.MAP_Q_B, "MAP head q bias", w),
-              read(Global.MAP_KV_B, "MAP head kv bias", 2 * w));
+              read(Global.MAP_KV_B, "MAP head kv bias", 2L * w));
     } else {
-      qkvW = read(Global.MAP_QKV_W, "MAP head qkv (3 width x width)", 3 * w, w);
-      qkvB = read(Global.MAP_QKV_B, "MAP head qkv bias", 3 * w);
+      qkvW = read(Global.MAP_QKV_W, "MAP head qkv (3 width x width)", 3L * w, w);
+      qkvB = read(Global.MAP_QKV_B, "MAP head qkv bias", 3L * w);
     }
     return new MapHead(
         readSqueezed(Global.MAP_PROBE, "MAP head probe", w),
@@ -191,8 +191,8 @@ final class WeightReader {
     float[] qkvW;
     float[] qkvB;
     if (layout.fusedQkv()) {
-      qkvW = block(tower, i, Part.QKV_W, 3 * w, w);
-      qkvB = block(tower, i, Part.QKV_B, 3 * w);
+      qkvW = block(tower, i, Part.QKV_W, 3L * w, w);
+      qkvB = block(tower, i, Part.QKV_B, 3L * w);
     } else {
       qkvW =
           concat(

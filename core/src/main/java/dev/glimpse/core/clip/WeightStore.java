@@ -75,8 +75,7 @@ public final class WeightStore implements AutoCloseable {
         opened.add(SafetensorsFile.open(p));
       }
       WeightStore store = new WeightStore(opened, indexFile.toString());
-      for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : weightMap.properties()) {
         SafetensorsFile holder = store.byName.get(e.getKey());
         if (holder == null
             || !holder.path().getFileName().toString().equals(e.getValue().asText())) {

@@ -185,7 +185,7 @@ public final class Dnnl implements AutoCloseable {
   }
 
   /** Post-ops to attach to a primitive, applied in the order they are added. */
-  public final class PostOps {
+  public static final class PostOps {
     private final dnnl_post_ops ops;
     private int count;
 

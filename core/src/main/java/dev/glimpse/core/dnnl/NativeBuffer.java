@@ -13,12 +13,10 @@ import org.bytedeco.javacpp.Pointer;
 public final class NativeBuffer {
   private static final int ALIGN = 64;
 
-  private final BytePointer base;
   private final BytePointer aligned;
   private final long bytes;
 
-  private NativeBuffer(BytePointer base, BytePointer aligned, long bytes) {
-    this.base = base;
+  private NativeBuffer(BytePointer aligned, long bytes) {
     this.aligned = aligned;
     this.bytes = bytes;
   }
@@ -35,7 +33,7 @@ public final class NativeBuffer {
     long misalignment = base.address() % ALIGN;
     long offset = misalignment == 0 ? 0 : ALIGN - misalignment;
     BytePointer aligned = new BytePointer(base).position(offset).capacity(offset + bytes);
-    return scope.own(new NativeBuffer(base, aligned, bytes), base::close);
+    return scope.own(new NativeBuffer(aligned, bytes), base::close);
   }
 
   /** The start of the buffer, as oneDNN takes it. */

@@ -101,11 +101,6 @@ public record HubConfig(URI endpoint, Path cacheDir, Optional<String> token, boo
     return new HubConfig(endpoint, cacheDir.toAbsolutePath().normalize(), token, isOffline);
   }
 
-  /** The same configuration with offline mode set as given. */
-  public HubConfig withOffline(boolean newOffline) {
-    return new HubConfig(endpoint, cacheDir, token, newOffline);
-  }
-
   /** Like the record's, but never shows the token. */
   @Override
   public String toString() {

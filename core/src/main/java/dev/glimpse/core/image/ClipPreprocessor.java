@@ -67,19 +67,6 @@ public final class ClipPreprocessor {
   }
 
   /**
-   * Decodes an image file at reduced resolution where the codec allows ({@link
-   * ImageDecoder#decodeDownscaled(Path, int)} with the resize size) and preprocesses it: the fast
-   * path for indexing. Not bit-exact to {@link #preprocess(Path)}, which matches the reference.
-   *
-   * @param file the image
-   * @return {@code 3 * cropSize * cropSize} floats, CHW
-   * @throws ImageDecodeException if the file cannot be read or decoded
-   */
-  public float[] preprocessDownscaled(Path file) throws ImageDecodeException {
-    return preprocess(decoder.decodeDownscaled(file, config.shortestEdge()));
-  }
-
-  /**
    * Preprocesses a decoded image.
    *
    * @param image the image

@@ -90,15 +90,6 @@ public final class ImageDecoder {
   }
 
   /**
-   * Returns whether the EXIF orientation is applied.
-   *
-   * @return true if images are turned upright
-   */
-  public boolean appliesExifOrientation() {
-    return applyExifOrientation;
-  }
-
-  /**
    * Decodes an image file.
    *
    * @param file the file

@@ -27,7 +27,11 @@ public record PreprocessConfig(
     SQUASH
   }
 
+  // OpenAI's published normalisation constants, spelled as published (float rounds the last digit).
+  @SuppressWarnings("FloatingPointLiteralPrecision")
   private static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
+
+  @SuppressWarnings("FloatingPointLiteralPrecision")
   private static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
 
   /** Validates the values and takes defensive copies of the arrays. */

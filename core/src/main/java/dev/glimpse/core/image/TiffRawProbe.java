@@ -82,19 +82,20 @@ final class TiffRawProbe {
       } else if (tag == TAG_SUB_IFDS) {
         subIfds = true;
       } else if (tag == TAG_MAKE && (buf.getShort(entry + 2) & 0xFFFF) == TYPE_ASCII) {
-        make = readAscii(buf, entry, b.length);
+        make = readAscii(b, buf, entry);
       }
     }
     return subIfds && isCameraMaker(make);
   }
 
-  private static String readAscii(ByteBuffer buf, int entry, int length) {
+  private static String readAscii(byte[] b, ByteBuffer buf, int entry) {
+    int length = b.length;
     long n = buf.getInt(entry + 4) & 0xFFFFFFFFL;
     long at = n <= 4 ? entry + 8 : buf.getInt(entry + 8) & 0xFFFFFFFFL;
     if (n > 256 || at + n > length) {
       return "";
     }
-    String s = new String(buf.array(), (int) at, (int) n, StandardCharsets.ISO_8859_1);
+    String s = new String(b, (int) at, (int) n, StandardCharsets.ISO_8859_1);
     int nul = s.indexOf('\0');
     return (nul >= 0 ? s.substring(0, nul) : s).trim().toLowerCase(Locale.ROOT);
   }

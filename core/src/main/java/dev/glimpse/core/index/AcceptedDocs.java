@@ -32,6 +32,8 @@ final class AcceptedDocs {
   }
 
   /**
+   * The documents of {@code leaf} a search may return: live and, with a filter, matching it.
+   *
    * @param filter the filter's weight, or null for no filter
    * @return empty when the filter matches nothing in this segment
    */

@@ -195,7 +195,7 @@ final class CommitData {
   private static LastRun fromStrings(Map<String, String> old) {
     Map<String, Long> skipped = new LinkedHashMap<>();
     String skips = old.getOrDefault(OLD_PREFIX + "Skipped", "");
-    for (String part : skips.split(",")) {
+    for (String part : skips.split(",", -1)) {
       if (part.isBlank()) {
         continue;
       }

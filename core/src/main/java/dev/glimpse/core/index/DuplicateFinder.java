@@ -85,7 +85,7 @@ public final class DuplicateFinder {
       }
     }
     groups.sort(
-        Comparator.comparing((Group g) -> -g.images().size())
+        Comparator.comparingInt((Group g) -> -g.images().size())
             .thenComparing(g -> g.images().get(0).path()));
     return groups;
   }

@@ -240,7 +240,7 @@ public final class IndexSchema {
     int clauses = 0;
     List<String> loose = new ArrayList<>();
     for (String w : query.words()) {
-      for (String part : w.strip().split("\\s+")) {
+      for (String part : w.strip().split("\\s+", -1)) {
         if (!part.isEmpty()) {
           loose.add(part);
         }

@@ -970,6 +970,7 @@ public final class LuceneVectorStore implements VectorStore {
   }
 
   @Override
+  @SuppressWarnings("ReferenceEquality") // a reader's identity tells whether the view changed
   public boolean refresh() throws IOException {
     if (writer != null) {
       return refreshWrites();
@@ -1001,6 +1002,7 @@ public final class LuceneVectorStore implements VectorStore {
     }
   }
 
+  @SuppressWarnings("ReferenceEquality") // a reader's identity tells whether the view changed
   private boolean refreshWrites() throws IOException {
     refreshLock.writeLock().lock();
     try {
@@ -1047,6 +1049,7 @@ public final class LuceneVectorStore implements VectorStore {
   }
 
   /** The path keys that go with a searcher's view. */
+  @SuppressWarnings("ReferenceEquality") // a reader's identity tells whether the view changed
   private PathKeys keys(IndexSearcher searcher) throws IOException {
     if (writer != null) {
       return keys;

@@ -76,7 +76,7 @@ final class PathKeys {
     }
     Path out = root;
     if (slash >= 0) {
-      for (String part : key.substring(slash + 1).split("/")) {
+      for (String part : key.substring(slash + 1).split("/", -1)) {
         out = out.resolve(part);
       }
     }

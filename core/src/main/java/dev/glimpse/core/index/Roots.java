@@ -156,7 +156,7 @@ public record Roots(Map<String, String> recorded) {
       return p.normalize();
     }
     Path out = base.toAbsolutePath();
-    for (String part : path.split("/")) {
+    for (String part : path.split("/", -1)) {
       out = out.resolve(part);
     }
     return out.normalize();

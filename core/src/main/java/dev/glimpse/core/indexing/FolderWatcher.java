@@ -253,6 +253,7 @@ public final class FolderWatcher implements AutoCloseable {
     }
   }
 
+  @SuppressWarnings("ReferenceEquality") // event kinds are singletons, compared as the JDK does
   private void handle(WatchKey key) {
     Path dir = keys.get(key);
     long now = System.nanoTime();

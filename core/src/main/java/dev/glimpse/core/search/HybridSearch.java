@@ -229,7 +229,7 @@ public final class HybridSearch {
         groups.sort((a, b) -> request.order().comparator().compare(a.labelled(), b.labelled()));
       }
       if (whole || groups.size() > window || !c.vectorMore() || pool >= maxWindow) {
-        int from = (int) Math.min(request.offset(), groups.size());
+        int from = Math.min(request.offset(), groups.size());
         int to = (int) Math.min(window, groups.size());
         boolean hasMore = groups.size() > window || (!whole && c.vectorMore() && to == window);
         return new Page(

@@ -12,6 +12,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -235,7 +236,8 @@ class ClipCheckpointTest {
       }
       worst = Math.max(worst, Golden.maxAbs(g.imageEmbeds(0), img[0]));
       minCos = Math.min(minCos, Golden.cosine(g.imageEmbeds(0), img[0]));
-      System.out.printf("bf16 weights: max abs %.3g, min cosine %.6f%n", worst, minCos);
+      System.out.printf(
+          Locale.ROOT, "bf16 weights: max abs %.3g, min cosine %.6f%n", worst, minCos);
       // Fixture README, bfloat16 row: max abs 0.1, cosine 0.9995 (that is bf16 compute too).
       assertTrue(worst <= 0.1f, "max abs " + worst);
       assertTrue(minCos >= 0.9995, "cosine " + minCos);

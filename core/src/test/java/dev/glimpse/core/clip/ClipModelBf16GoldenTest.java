@@ -3,6 +3,7 @@ package dev.glimpse.core.clip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -126,7 +127,11 @@ class ClipModelBf16GoldenTest {
       worstProb = Math.max(worstProb, Golden.maxAbs(expectedProbs[i], probs));
     }
     System.out.printf(
-        "bf16 %s: logits max abs %.3g, probs max abs %.3g%n", fixture, worstLogit, worstProb);
+        Locale.ROOT,
+        "bf16 %s: logits max abs %.3g, probs max abs %.3g%n",
+        fixture,
+        worstLogit,
+        worstProb);
     assertTrue(worstLogit <= 0.3f, "logits off by " + worstLogit);
     assertTrue(worstProb <= 0.03f, "probs off by " + worstProb);
   }

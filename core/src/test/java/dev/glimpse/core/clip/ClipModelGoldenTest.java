@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glimpse.core.image.PreprocessConfig;
 import java.util.Arrays;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -95,7 +96,8 @@ class ClipModelGoldenTest {
     for (int i = 0; i < ids.length; i++) {
       worst = Math.max(worst, Golden.maxAbs(batchFull[i], batchShort[i]));
     }
-    System.out.printf("%s: truncated vs full 77-token pass, max abs %.3g%n", fixture, worst);
+    System.out.printf(
+        Locale.ROOT, "%s: truncated vs full 77-token pass, max abs %.3g%n", fixture, worst);
     // Same arithmetic on a prefix of the rows. The only freedom left is the GEMM kernel's blocking
     // for a different row count, which moves the last bits (measured 1.4e-6 on embeddings of norm
     // 2-4, i.e. a few ulps); real mistakes (no causal mask, wrong pooling) move them by 2.7-2.9.
@@ -142,7 +144,11 @@ class ClipModelGoldenTest {
       worstProb = Math.max(worstProb, Golden.maxAbs(expectedProbs[i], probs));
     }
     System.out.printf(
-        "%s: logits max abs %.3g, probs max abs %.3g%n", fixture, worstLogit, worstProb);
+        Locale.ROOT,
+        "%s: logits max abs %.3g, probs max abs %.3g%n",
+        fixture,
+        worstLogit,
+        worstProb);
     assertTrue(worstLogit <= 5e-4f, "logits off by " + worstLogit);
     assertTrue(worstProb <= 5e-5f, "probs off by " + worstProb);
   }

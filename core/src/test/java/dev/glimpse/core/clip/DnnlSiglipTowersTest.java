@@ -52,7 +52,7 @@ class DnnlSiglipTowersTest {
     }
     ids[0][0] = 42;
     for (int i = 0; i < 19; i++) {
-      ids[1][i] = 2 + 15 * i;
+      ids[1][i] = 2L + 15L * i;
     }
     ids[2][0] = 299;
     ids[2][1] = 7;

@@ -157,7 +157,7 @@ class DnnlTowersTest {
       long[][] ids = {{0, 5, 9, 49407}, new long[20]};
       ids[1][0] = 0;
       for (int i = 1; i < 19; i++) {
-        ids[1][i] = 100 + i;
+        ids[1][i] = 100L + i;
       }
       ids[1][19] = 49407;
       float[][] a = torch.textFeatures(ids);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /** The reference outputs of a fixture folder ({@code golden.json}), made by OpenAI's CLIP code. */
 final class Golden {
@@ -125,7 +126,7 @@ final class Golden {
       String what, float[] expected, float[] actual, float maxAbsBound, double minCosBound) {
     float maxAbs = maxAbs(expected, actual);
     double cos = cosine(expected, actual);
-    System.out.printf("%s: max abs %.3g, cosine %.9f%n", what, maxAbs, cos);
+    System.out.printf(Locale.ROOT, "%s: max abs %.3g, cosine %.9f%n", what, maxAbs, cos);
     org.junit.jupiter.api.Assertions.assertTrue(
         maxAbs <= maxAbsBound, what + ": max abs " + maxAbs);
     org.junit.jupiter.api.Assertions.assertTrue(cos >= minCosBound, what + ": cosine " + cos);

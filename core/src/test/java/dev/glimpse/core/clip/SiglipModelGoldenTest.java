@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glimpse.core.image.PreprocessConfig;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -156,7 +157,11 @@ class SiglipModelGoldenTest {
       }
     }
     System.out.printf(
-        "%s logits max abs %.3g, probs max abs %.3g%n", fixture, worstLogit, worstProb);
+        Locale.ROOT,
+        "%s logits max abs %.3g, probs max abs %.3g%n",
+        fixture,
+        worstLogit,
+        worstProb);
     assertTrue(worstLogit <= logitMaxAbs(), "logits max abs " + worstLogit);
     assertTrue(worstProb <= probMaxAbs(), "probs max abs " + worstProb);
   }

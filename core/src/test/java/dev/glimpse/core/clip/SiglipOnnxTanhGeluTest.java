@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,8 +73,11 @@ class SiglipOnnxTanhGeluTest {
       moved = Math.max(moved, Golden.maxAbs(erfGolden.apply(i), onnx[i]));
     }
     System.out.printf(
+        Locale.ROOT,
         "tanh GELU %s: onnx vs torch max abs %.3g, vs the erf goldens %.3g%n",
-        tower, engines, moved);
+        tower,
+        engines,
+        moved);
     assertTrue(engines <= ENGINES_MAX_ABS, tower + ": onnx vs torch max abs " + engines);
     assertTrue(moved >= MOVED_AT_LEAST, tower + ": tanh GELU moved features only " + moved);
   }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -304,8 +305,8 @@ class HubLocatorTest {
          "weight_map": {"a.weight": "model-00001-of-00002.safetensors",
                         "b.weight": "model-00002-of-00002.safetensors",
                         "c.weight": "model-00001-of-00002.safetensors"}}
-        """
-            .formatted(weights.length);
+        """;
+    index = String.format(Locale.ROOT, index, weights.length);
     Map<String, byte[]> files = new LinkedHashMap<>();
     files.put("config.json", FakeHub.read(HF_DIR.resolve("config.json")));
     files.put("tokenizer.json", FakeHub.read(HF_DIR.resolve("tokenizer.json")));

@@ -75,7 +75,8 @@ class HubModelRefTest {
   void normalizesEtags() {
     String sha = "fb3efe23388a84a0ac78ff070dd83cca5cdc14a00246559a07d096c3021c9c01";
     assertEquals(sha, FileMetadata.normalizeEtag("\"" + sha + "\""));
-    assertEquals(sha, FileMetadata.normalizeEtag("W/\"" + sha.toUpperCase() + "\""));
+    assertEquals(
+        sha, FileMetadata.normalizeEtag("W/\"" + sha.toUpperCase(java.util.Locale.ROOT) + "\""));
     assertEquals("abc123", FileMetadata.normalizeEtag("W/\"abc123\""));
   }
 

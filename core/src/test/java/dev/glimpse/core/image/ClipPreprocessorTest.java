@@ -93,6 +93,7 @@ class ClipPreprocessorTest {
   }
 
   @Test
+  @SuppressWarnings("FloatingPointLiteralPrecision") // the constants as OpenAI publishes them
   void clipConfigUsesOpenAiMeanAndStd() {
     PreprocessConfig config = PreprocessConfig.clip(224);
     assertEquals(224, config.shortestEdge());

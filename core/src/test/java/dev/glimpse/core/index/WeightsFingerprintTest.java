@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The local model folder's weights fingerprint and its stat-cache check. */
 class WeightsFingerprintTest {
-  // an hour ago: well outside the racy window, so the stat fast path applies
-  private static final FileTime OLD = FileTime.from(Instant.now().minusSeconds(3600));
+  // long ago: well outside the racy window, so the stat fast path applies
+  private static final FileTime OLD = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
 
   @TempDir Path model;
 

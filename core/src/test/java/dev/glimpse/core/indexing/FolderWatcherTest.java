@@ -271,6 +271,7 @@ class FolderWatcherTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the store below is opened only to hold the index's write lock
   void no_write_lock_is_held_while_idle_and_a_busy_index_is_retried() throws Exception {
     java.util.concurrent.atomic.AtomicInteger refused =
         new java.util.concurrent.atomic.AtomicInteger();
