@@ -21,10 +21,10 @@ import picocli.CommandLine.Spec;
     name = "search",
     mixinStandardHelpOptions = true,
     description = {
-      "Search the index with a text query; prints relevance, score and path, best first, after",
-      "a summary line of how many photos are strong, weak and below (see --cutoff).",
-      "With --json: {\"counts\":{...},\"noGoodMatch\":false,\"results\":[{\"path\":\"...\",",
-      "\"score\":0.31,\"relevance\":\"strong\",...},...]}"
+      "Search the index with a text query; prints relevance, score and path, best first, after"
+          + " a summary line of how many photos are strong, weak and below (see --cutoff).",
+      "With --json: {\"counts\":{...},\"noGoodMatch\":false,\"results\":[{\"path\":\"...\","
+          + " \"score\":0.31,\"relevance\":\"strong\",...},...]}"
     })
 final class SearchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
