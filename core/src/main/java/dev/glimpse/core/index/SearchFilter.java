@@ -48,12 +48,12 @@ public record SearchFilter(
     folder = folder.map(SearchFilter::normaliseFolder);
     if (takenFrom.isPresent() && takenTo.isPresent() && takenFrom.get().isAfter(takenTo.get())) {
       throw new IllegalArgumentException(
-          "takenFrom " + takenFrom.get() + " is after takenTo " + takenTo.get());
+          "the start date " + takenFrom.get() + " is after the end date " + takenTo.get());
     }
     minScore.ifPresent(
         s -> {
           if (!(s >= -1f && s <= 1f)) {
-            throw new IllegalArgumentException("minScore must be in [-1, 1], got " + s);
+            throw new IllegalArgumentException("the minimum score must be in [-1, 1], got " + s);
           }
         });
   }

@@ -88,7 +88,7 @@ class EngineChoiceTest {
       assertEquals(notDnnl, EngineChoice.fp32Engine(c.config(), false));
     }
     assertThrows(
-        UnsupportedModelException.class,
+        IllegalArgumentException.class,
         () -> EngineChoice.resolve(new ClipOptions(Precision.INT8, Backend.ONNX, 0), c.config()));
   }
 
