@@ -104,7 +104,13 @@ public record SearchFilter(
     if (folder.isBlank()) {
       throw new IllegalArgumentException("folder must not be blank");
     }
-    Path path = Path.of(folder);
+    Path path;
+    try {
+      path = Path.of(folder);
+    } catch (java.nio.file.InvalidPathException e) {
+      // The JDK's own text ("Nul character not allowed: ...") does not say which value it was.
+      throw new IllegalArgumentException("folder is not a valid path: " + e.getReason(), e);
+    }
     if (!path.isAbsolute()) {
       throw new IllegalArgumentException("folder must be an absolute path, got " + folder);
     }
