@@ -50,8 +50,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Index photo folders (recursively). Re-runs only encode new and changed photos, reuse the"
           + " vectors of moved or copied ones, and drop photos whose files are gone. Safe to"
-          + " interrupt:"
-          + " work is committed every --commit-every images and --commit-seconds seconds.",
+          + " interrupt: work is committed every --commit-every images and --commit-seconds"
+          + " seconds.",
       "With --watch, keeps watching the folders afterwards and indexes changes as they happen"
           + " (until SIGTERM or Ctrl-C)."
     })

@@ -104,9 +104,8 @@ final class RootsCommand implements Callable<Integer> {
       name = "move",
       mixinStandardHelpOptions = true,
       description = {
-        "Re-point a root to the folder its photos moved to (roots inside it move along). Only"
-            + " the index's commit data changes: no photo is read or re-encoded. Refused while"
-            + " another"
+        "Re-point a root to the folder its photos moved to (roots inside it move along). Only the"
+            + " index's commit data changes: no photo is read or re-encoded. Refused while another"
             + " glimpse run writes to the index."
       })
   static final class Move implements Callable<Integer> {

@@ -37,9 +37,8 @@ import picocli.CommandLine.Spec;
           + " Binds to 127.0.0.1 by default; any other address needs an API key (--api-key-file or"
           + " GLIMPSE_API_KEY), sent by clients as 'Authorization: Bearer KEY'."
           + " New commits of a 'glimpse index' running beside it show up within a second or two,"
-          + " and"
-          + " so does a model switch (--reindex): the server loads the new model and index and"
-          + " swaps both without a restart.",
+          + " and so does a model switch (--reindex): the server loads the new model and index"
+          + " and swaps both without a restart.",
       "With --watch DIR..., it also watches those photo folders and indexes their changes."
     })
 final class ServeCommand implements Callable<Integer> {
