@@ -755,6 +755,7 @@ function openLightbox(index) {
   // The large thumbnail is oriented and in a format every browser shows; the original may not be.
   setImage(el.lbImage, sizedUrl(hit.thumbnailUrl, 1024));
   el.lbOpen.href = hit.imageUrl;
+  el.lbOpen.textContent = "Open original";
   el.lbPrev.disabled = index === 0;
   el.lbNext.disabled = index >= state.results.length - 1 && !state.hasMore;
   if (!el.lightbox.open) el.lightbox.showModal();
@@ -791,6 +792,25 @@ el.lightbox.addEventListener("keydown", (event) => {
 });
 el.lightbox.addEventListener("click", (event) => {
   if (event.target === el.lightbox) closeLightbox(); // the backdrop
+});
+// Without a key "Open original" is a plain link. With one, a link cannot send the header (the
+// server answers 401), so the file is fetched with it and shown as a blob URL. The tab opens
+// during the click, before the fetch, so popup blockers let it through.
+el.lbOpen.addEventListener("click", async (event) => {
+  if (!apiKey()) return;
+  event.preventDefault();
+  const tab = window.open("", "_blank");
+  if (tab) tab.opener = null;
+  try {
+    const blob = await (await api(el.lbOpen.href)).blob();
+    const objectUrl = URL.createObjectURL(blob);
+    state.objectUrls.push(objectUrl);
+    if (tab) tab.location.href = objectUrl;
+    else location.assign(objectUrl);
+  } catch (error) {
+    if (tab) tab.close();
+    el.lbOpen.textContent = `Open original (failed: ${error.message || error})`;
+  }
 });
 el.lbPrev.addEventListener("click", () => step(-1));
 el.lbNext.addEventListener("click", () => step(1));

@@ -54,10 +54,10 @@ final class BenchCommand implements Runnable {
       name = "encoder",
       mixinStandardHelpOptions = true,
       description = {
-        "Image throughput and text latency of the CLIP encoder.",
-        "Without --model it writes (once) and uses a random-weight checkpoint with a real",
-        "geometry (--geometry, default ViT-B/32): speed does not depend on weight values.",
-        "Several geometries are measured interleaved in one run, ratios to the first."
+        "Image throughput and text latency of the CLIP encoder."
+            + " Without --model it writes (once) and uses a random-weight checkpoint with a real"
+            + " geometry (--geometry, default ViT-B/32): speed does not depend on weight values."
+            + " Several geometries are measured interleaved in one run, ratios to the first."
       })
   static final class Encoder implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -303,12 +303,12 @@ final class BenchCommand implements Runnable {
       name = "index",
       mixinStandardHelpOptions = true,
       description = {
-        "Indexing speed on a photo folder, in one run (rounds interleaved, medians):",
-        "the real pipeline end to end, the encoder alone on the same number of images,",
-        "and a naive one-image-at-a-time pipeline; then the decode + preprocess CPU time",
-        "of the folder's 12 MP JPEGs, full and downscaled.",
-        "With --synthetic N instead: the heap while indexing N generated photos.",
-        "Uses the random ViT-B/32 checkpoint of 'bench encoder' unless --model is given."
+        "Indexing speed on a photo folder, in one run (rounds interleaved, medians):"
+            + " the real pipeline end to end, the encoder alone on the same number of images,"
+            + " and a naive one-image-at-a-time pipeline; then the decode + preprocess CPU time"
+            + " of the folder's 12 MP JPEGs, full and downscaled.",
+        "With --synthetic N instead: the heap while indexing N generated photos."
+            + " Uses the random ViT-B/32 checkpoint of 'bench encoder' unless --model is given."
       })
   static final class Index implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;

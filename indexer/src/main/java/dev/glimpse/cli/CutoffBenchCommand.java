@@ -12,10 +12,10 @@ import picocli.CommandLine.Spec;
     name = "cutoff",
     mixinStandardHelpOptions = true,
     description = {
-      "Precision and recall of 'strong' hits, and the 'no good match' rate, of the relevance",
-      "cut-off on synthetic score distributions (four background shapes, CLIP and SigLIP score",
-      "ranges, planted relevant sets of several sizes and separations, and none). No model or",
-      "index needed; prints Markdown tables for docs/benchmarks.md."
+      "Precision and recall of 'strong' hits, and the 'no good match' rate, of the relevance"
+          + " cut-off on synthetic score distributions (four background shapes, CLIP and SigLIP"
+          + " score ranges, planted relevant sets of several sizes and separations, and none). No"
+          + " model or index needed; prints Markdown tables for docs/benchmarks.md."
     })
 final class CutoffBenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;

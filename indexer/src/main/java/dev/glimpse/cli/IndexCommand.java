@@ -48,11 +48,12 @@ import picocli.CommandLine.Spec;
     name = "index",
     mixinStandardHelpOptions = true,
     description = {
-      "Index photo folders (recursively). Re-runs only encode new and changed photos, reuse the",
-      "vectors of moved or copied ones, and drop photos whose files are gone. Safe to interrupt:",
-      "work is committed every --commit-every images and --commit-seconds seconds.",
-      "With --watch, keeps watching the folders afterwards and indexes changes as they happen",
-      "(until SIGTERM or Ctrl-C)."
+      "Index photo folders (recursively). Re-runs only encode new and changed photos, reuse the"
+          + " vectors of moved or copied ones, and drop photos whose files are gone. Safe to"
+          + " interrupt: work is committed every --commit-every images and --commit-seconds"
+          + " seconds.",
+      "With --watch, keeps watching the folders afterwards and indexes changes as they happen"
+          + " (until SIGTERM or Ctrl-C)."
     })
 final class IndexCommand implements Callable<Integer> {
   /** The input size of the default model, for a dry run that has no index to ask. */

@@ -10,9 +10,13 @@ import java.util.Optional;
 
 /** Helpers around the {@code --index} folder. */
 final class IndexOption {
+  /**
+   * The folders one per line ({@code %n}): picocli may break a line inside a path at its dot ("~/."
+   * / "local"), which no rewording avoids at every column width.
+   */
   static final String DESCRIPTION =
-      "Index folder (default: $GLIMPSE_INDEX, else $XDG_DATA_HOME/glimpse/index, else"
-          + " ~/.local/share/glimpse/index).";
+      "Index folder. Default, the first that is set:%n  $GLIMPSE_INDEX%n"
+          + "  $XDG_DATA_HOME/glimpse/index%n  ~/.local/share/glimpse/index";
 
   private IndexOption() {}
 

@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
     name = "models",
     mixinStandardHelpOptions = true,
     description = {
-      "List the model catalogue: short names --model accepts, the hub id each stands for,",
-      "size, geometry and published quality (see docs/models.md). Needs no network."
+      "List the model catalogue: short names --model accepts, the hub id each stands for,"
+          + " size, geometry and published quality (see docs/models.md). Needs no network."
     })
 final class ModelsCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
     name = "roots",
     mixinStandardHelpOptions = true,
     description = {
-      "List the photo folders (roots) the index stores its paths against: id, path as recorded,",
-      "the folder it resolves to, whether that exists, and how many images it holds."
+      "List the photo folders (roots) the index stores its paths against: id, path as recorded,"
+          + " the folder it resolves to, whether that exists, and how many images it holds."
     },
     subcommands = RootsCommand.Move.class)
 final class RootsCommand implements Callable<Integer> {
@@ -104,9 +104,9 @@ final class RootsCommand implements Callable<Integer> {
       name = "move",
       mixinStandardHelpOptions = true,
       description = {
-        "Re-point a root to the folder its photos moved to (roots inside it move along). Only",
-        "the index's commit data changes: no photo is read or re-encoded. Refused while another",
-        "glimpse run writes to the index."
+        "Re-point a root to the folder its photos moved to (roots inside it move along). Only the"
+            + " index's commit data changes: no photo is read or re-encoded. Refused while another"
+            + " glimpse run writes to the index."
       })
   static final class Move implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;

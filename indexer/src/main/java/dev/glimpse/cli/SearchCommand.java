@@ -30,14 +30,15 @@ import picocli.CommandLine.Spec;
     name = "search",
     mixinStandardHelpOptions = true,
     description = {
-      "Search the index with a text query: the photos' look (CLIP) and their words (file and",
-      "folder names, EXIF, IPTC and XMP text) together; prints score and path, best first, and",
-      "which words matched. In the query, \"a phrase\" matches as a phrase, and -word or",
-      "\"-a phrase\" excludes photos that show it or carry it (quote the whole query).",
+      "Search the index with a text query: the photos' look (CLIP) and their words (file and"
+          + " folder names, EXIF, IPTC and XMP text) together; prints relevance, score and path,"
+          + " best first, and which words matched. In the query, \"a phrase\" matches as a"
+          + " phrase, and -word or \"-a phrase\" excludes photos that show it or carry it (quote"
+          + " the whole query).",
       "--add and --subtract do CLIP vector arithmetic instead (rclip's +text and -text).",
       "A summary line says how many photos are strong, weak and below (see --cutoff).",
-      "With --json: {\"counts\":{...},\"noGoodMatch\":false,\"results\":[{\"path\":\"...\",",
-      "\"score\":0.31,\"relevance\":\"strong\",\"matched\":[...],...},...]}"
+      "With --json: {\"counts\":{...},\"noGoodMatch\":false,\"results\":[{\"path\":\"...\","
+          + " \"score\":0.31,\"relevance\":\"strong\",\"matched\":[...],...},...]}"
     })
 final class SearchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -37,13 +37,13 @@ import picocli.CommandLine.Spec;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Throughput, latency and KNN recall of the search service on a large index.",
-      "Builds (once) an index of --images images: real vectors for the photos of --photos and",
-      "random unit vectors for the rest, made with the random-weight ViT-B/32 (or --model).",
-      "Then measures recall@10 of the search strategies against exact search, and runs",
-      "--clients concurrent clients against 'GET /api/search' in-process: queries drawn from a",
-      "pool (some repeat, so the query cache helps) and all-distinct queries, for each text",
-      "batch bound and load model (closed loop, or paced at a fixed offered rate)."
+      "Throughput, latency and KNN recall of the search service on a large index. Builds (once) an"
+          + " index of --images images: real vectors for the photos of --photos and random unit"
+          + " vectors for the rest, made with the random-weight ViT-B/32 (or --model). Then"
+          + " measures recall@10 of the search strategies against exact search, and runs --clients"
+          + " concurrent clients against 'GET /api/search' in-process: queries drawn from a pool"
+          + " (some repeat, so the query cache helps) and all-distinct queries, for each text batch"
+          + " bound and load model (closed loop, or paced at a fixed offered rate)."
     })
 final class ServeBenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -168,10 +168,10 @@ final class ServeBenchCommand implements Callable<Integer> {
       defaultValue = "0",
       paramLabel = "QPS[,QPS...]",
       description = {
-        "Load models to run: 0 for a closed loop (each client sends its next query as soon as",
-        "the last answer arrived: saturation throughput), or a total offered rate in requests",
-        "per second, paced over the clients on a fixed schedule, latency measured from each",
-        "request's scheduled send time. Default: ${DEFAULT-VALUE}."
+        "Load models to run: 0 for a closed loop (each client sends its next query as soon as the"
+            + " last answer arrived: saturation throughput), or a total offered rate in requests"
+            + " per second, paced over the clients on a fixed schedule, latency measured from each"
+            + " request's scheduled send time. Default: ${DEFAULT-VALUE}."
       })
   double[] rates;
 

@@ -9,6 +9,7 @@ import dev.glimpse.core.index.IndexHome;
 import dev.glimpse.core.index.IndexSettings;
 import dev.glimpse.core.indexing.IndexingOptions;
 import io.javalin.Javalin;
+import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -32,12 +33,12 @@ import picocli.CommandLine.Spec;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Serve the search API (/api) and the web UI (/) over an index.",
-      "Binds to 127.0.0.1 by default; any other address needs an API key (--api-key-file or"
-          + " GLIMPSE_API_KEY), sent by clients as 'Authorization: Bearer KEY'.",
-      "New commits of a 'glimpse index' running beside it show up within a second or two, and"
-          + " so does a model switch (--reindex): the server loads the new model and index and"
-          + " swaps both without a restart.",
+      "Serve the search API (/api) and the web UI (/) over an index."
+          + " Binds to 127.0.0.1 by default; any other address needs an API key (--api-key-file or"
+          + " GLIMPSE_API_KEY), sent by clients as 'Authorization: Bearer KEY'."
+          + " New commits of a 'glimpse index' running beside it show up within a second or two,"
+          + " and so does a model switch (--reindex): the server loads the new model and index"
+          + " and swaps both without a restart.",
       "With --watch DIR..., it also watches those photo folders and indexes their changes."
     })
 final class ServeCommand implements Callable<Integer> {
@@ -137,7 +138,7 @@ final class ServeCommand implements Callable<Integer> {
                 awaitQuietly(closed);
               },
               "glimpse-serve-shutdown");
-      app.start(host, port);
+      start(app);
       Runtime.getRuntime().addShutdownHook(hook);
       out.println("Glimpse is serving " + service.stats().images() + " images");
       out.println("  http://" + urlHost(host) + ":" + app.port() + "/");
@@ -153,6 +154,25 @@ final class ServeCommand implements Callable<Integer> {
         app.stop();
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /** Starts listening; a port in use or an address not of this machine is said in words. */
+  private void start(Javalin app) throws IOException {
+    try {
+      app.start(host, port);
+    } catch (JavalinBindException e) {
+      // Javalin says "port in use" for every bind failure; the socket's own reason is deepest.
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      String reason = String.valueOf(root.getMessage());
+      String why =
+          reason.contains("in use")
+              ? "the port is already in use (stop the other server, or pick another with --port)"
+              : reason;
+      throw new IOException("cannot listen on " + urlHost(host) + ":" + port + ": " + why, e);
     }
   }
 

@@ -130,9 +130,15 @@ class DocsExamplesTest {
       Files.copy(Path.of("..", "samples", "photos", p), pictures.resolve(p));
     }
     Path work = Files.createDirectories(tmp.resolve("work"));
-    Files.copy(
-        Path.of("..", "samples", "photos", "animal-honey-bee-on-aster.jpg"),
-        work.resolve("photo.jpg"));
+    Path photo =
+        Files.copy(
+            Path.of("..", "samples", "photos", "animal-honey-bee-on-aster.jpg"),
+            work.resolve("photo.jpg"));
+    // Over 96 KB, its base64 is longer than one command argument may be (128 KB): an example that
+    // passes it as an argument fails here as it would for a user.
+    if (Files.size(photo) <= 96 * 1024) {
+      throw new IllegalStateException(photo + " must be over 96 KB");
+    }
     Path bin = Files.createDirectories(tmp.resolve("bin"));
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     // The launcher's JVM flags (see ./glimpse), on this build's classes.

@@ -164,7 +164,7 @@ class EmbedCommandTest {
             "int8",
             "--text",
             "a dog");
-    assertEquals(1, torchInt8.exitCode());
+    assertEquals(2, torchInt8.exitCode());
     assertTrue(torchInt8.err().contains("int8 runs on the onnx engine only"), torchInt8.err());
     assertEquals(1, torchInt8.err().lines().count(), torchInt8.err());
   }

@@ -180,6 +180,17 @@ class SearchApiTest {
     }
   }
 
+  @Test
+  void bad_filter_values_are_explained_with_the_parameter_not_internal_names() throws Exception {
+    HttpResponse<byte[]> nul = http.get("/api/search?q=cat&folder=/photos%00");
+    assertError(nul, 400, "bad_request");
+    assertTrue(Http.text(nul).contains("folder is not a valid path"), Http.text(nul));
+    HttpResponse<byte[]> dates = http.get("/api/search?q=cat&from=2024-05-02&to=2024-05-01");
+    assertError(dates, 400, "bad_request");
+    assertTrue(Http.text(dates).contains("is after the end date"), Http.text(dates));
+    assertFalse(Http.text(dates).contains("takenFrom"), Http.text(dates));
+  }
+
   // --- POST /api/search
 
   @Test

@@ -18,6 +18,11 @@ import dev.glimpse.core.indexing.ImageIndexer;
 import dev.glimpse.core.indexing.IndexingListener;
 import dev.glimpse.core.indexing.IndexingOptions;
 import io.javalin.Javalin;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -323,6 +328,64 @@ class SearchPageTest {
       assertEquals(
           key, browser.driver.executeScript("return sessionStorage.getItem('glimpse.apiKey')"));
     } finally {
+      locked.stop();
+    }
+  }
+
+  @Test
+  void with_an_api_key_open_original_fetches_the_file_with_the_key() throws Exception {
+    String key = "browser-test-key-original";
+    ApiConfig keyed = ApiConfig.forHost("127.0.0.1", Optional.empty()).withRequiredKey(key);
+    Javalin locked =
+        SearchApp.create(new SearchService(store, model, keyed), keyed).start("127.0.0.1", 0);
+    String page = browser.driver.getWindowHandle();
+    try {
+      browser.driver.get("http://127.0.0.1:" + locked.port() + "/?q=a+cat&cutoff=none");
+      browser.until("key prompt", () -> browser.find("#key-dialog").isDisplayed());
+      browser.find("#key-input").sendKeys(key, Keys.ENTER);
+      browser.awaitState("results");
+      tiles().get(0).click();
+      browser.until("lightbox open", () -> browser.find("#lightbox").isDisplayed());
+      Path original = Path.of(browser.find("#lb-path").getText());
+      String href = browser.find("#lb-open").getDomProperty("href");
+      // The link alone cannot carry the key: a plain request for it is refused.
+      HttpResponse<Void> plain =
+          HttpClient.newHttpClient()
+              .send(HttpRequest.newBuilder(URI.create(href)).build(), BodyHandlers.discarding());
+      assertEquals(401, plain.statusCode());
+
+      browser.find("#lb-open").click();
+      browser.until("a second tab", () -> browser.driver.getWindowHandles().size() == 2);
+      String tab =
+          browser.driver.getWindowHandles().stream()
+              .filter(h -> !h.equals(page))
+              .findFirst()
+              .orElseThrow();
+      browser.driver.switchTo().window(tab);
+      browser.until(
+          "the original as a blob", () -> browser.driver.getCurrentUrl().startsWith("blob:"));
+      // The tab shows the original itself (not the page's thumbnail): its pixel size, in either
+      // orientation, since browsers apply EXIF orientation.
+      browser.until(
+          "the original decoded",
+          () ->
+              (Boolean)
+                  browser.driver.executeScript(
+                      "const i = document.images[0]; return !!i && i.complete && i.naturalWidth > 0"));
+      var shown =
+          (List<?>)
+              browser.driver.executeScript(
+                  "const i = document.images[0]; return [i.naturalWidth, i.naturalHeight]");
+      java.awt.image.BufferedImage file = javax.imageio.ImageIO.read(original.toFile());
+      List<Long> expected =
+          java.util.stream.Stream.of((long) file.getWidth(), (long) file.getHeight())
+              .sorted()
+              .toList();
+      List<Long> actual = shown.stream().map(n -> ((Number) n).longValue()).sorted().toList();
+      assertEquals(expected, actual);
+      browser.driver.close();
+    } finally {
+      browser.driver.switchTo().window(page);
       locked.stop();
     }
   }

@@ -33,7 +33,7 @@ public record ClipCheckpoint(
   /** Detects the layout of {@code dir} and reads its configs. */
   public static ClipCheckpoint open(Path dir) throws CheckpointException {
     if (!Files.isDirectory(dir)) {
-      throw new CheckpointException("model directory " + dir + " does not exist");
+      throw new NotACheckpointException("model directory " + dir + " does not exist");
     }
     Path hfConfig = dir.resolve(CheckpointLayout.HF_TRANSFORMERS.configFile());
     Path ocConfig = dir.resolve(CheckpointLayout.OPEN_CLIP.configFile());
@@ -43,7 +43,7 @@ public record ClipCheckpoint(
     if (Files.isRegularFile(hfConfig)) {
       return openHf(dir, readJson(hfConfig));
     }
-    throw new CheckpointException(
+    throw new NotACheckpointException(
         "model directory "
             + dir
             + " has neither config.json (Hugging Face transformers layout) nor"

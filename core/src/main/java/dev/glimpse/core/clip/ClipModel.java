@@ -50,6 +50,8 @@ public final class ClipModel implements AutoCloseable {
    *     DnnlUnavailableException}, {@link OnnxUnavailableException}) or does not offer the
    *     precision; {@link Precision#AUTO} falls back from bf16 to float32, and {@link Backend#AUTO}
    *     from ONNX Runtime to libtorch, instead
+   * @throws IllegalArgumentException when the options ask for a precision their engine does not
+   *     offer (bf16 off oneDNN, int8 off ONNX Runtime) or this model family in int8
    */
   public static ClipModel load(ClipCheckpoint checkpoint, ClipOptions options)
       throws CheckpointException {

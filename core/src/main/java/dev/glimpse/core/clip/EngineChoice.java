@@ -44,26 +44,32 @@ final class EngineChoice {
   /** A concrete engine and precision. */
   record Choice(Backend backend, Precision precision) {}
 
-  /** The concrete engine and precision for these options and this model geometry. */
+  /**
+   * The concrete engine and precision for these options and this model geometry.
+   *
+   * @throws IllegalArgumentException when the options ask for a combination that does not run (bf16
+   *     off oneDNN, int8 off ONNX Runtime, SigLIP in int8): the caller's input, not the checkpoint,
+   *     is at fault
+   */
   static Choice resolve(ClipOptions options, ClipConfig config) throws CheckpointException {
     Backend b = options.backend();
     if (config.family().sigmoid() && options.precision() == Precision.INT8) {
       // The int8 graphs were validated on CLIP only; SigLIP's accuracy in int8 is unmeasured.
-      throw new UnsupportedModelException(
+      throw new IllegalArgumentException(
           config.family().label()
               + " models do not run in int8; use --precision auto, bf16 or fp32");
     }
     return switch (options.precision()) {
       case BF16 -> {
         if (b != Backend.AUTO && b != Backend.ONEDNN) {
-          throw new CheckpointException(
+          throw new IllegalArgumentException(
               "bf16 runs on the onednn engine only; use --engine auto or onednn");
         }
         yield new Choice(Backend.ONEDNN, Precision.BF16);
       }
       case INT8 -> {
         if (b != Backend.AUTO && b != Backend.ONNX) {
-          throw new CheckpointException(
+          throw new IllegalArgumentException(
               "int8 runs on the onnx engine only; use --engine onnx or auto");
         }
         yield new Choice(Backend.ONNX, Precision.INT8);

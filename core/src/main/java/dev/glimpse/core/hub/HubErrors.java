@@ -193,8 +193,28 @@ final class HubErrors {
     return new HubException(Kind.PROTOCOL, message);
   }
 
+  /**
+   * A network failure in words for the user. The JDK's exceptions carry a bare host name or no
+   * message at all, so their kind is said here rather than by their class name.
+   */
   static String describe(Throwable e) {
-    String name = e.getClass().getSimpleName();
-    return e.getMessage() == null ? name : name + ": " + e.getMessage();
+    String m = e.getMessage() == null || e.getMessage().isBlank() ? null : e.getMessage();
+    if (e instanceof java.net.UnknownHostException) {
+      return "unknown host" + (m == null ? "" : " " + m);
+    }
+    if (e instanceof java.net.http.HttpTimeoutException
+        || e instanceof java.net.SocketTimeoutException) {
+      return "timed out";
+    }
+    if (e instanceof java.net.ConnectException) {
+      return "connection refused" + (m == null ? "" : " (" + m + ")");
+    }
+    if (e instanceof javax.net.ssl.SSLException) {
+      return "TLS failed" + (m == null ? "" : ": " + m);
+    }
+    if (e instanceof java.io.EOFException) {
+      return "the connection closed early";
+    }
+    return m == null ? "network error" : m;
   }
 }

@@ -391,6 +391,6 @@ public final class ImageDecoder {
 
   private static String describe(Throwable e) {
     String message = e.getMessage();
-    return message == null ? e.getClass().getSimpleName() : message;
+    return message == null ? "no details from the decoder" : message;
   }
 }

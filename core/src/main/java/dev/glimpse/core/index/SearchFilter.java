@@ -48,12 +48,12 @@ public record SearchFilter(
     folder = folder.map(SearchFilter::normaliseFolder);
     if (takenFrom.isPresent() && takenTo.isPresent() && takenFrom.get().isAfter(takenTo.get())) {
       throw new IllegalArgumentException(
-          "takenFrom " + takenFrom.get() + " is after takenTo " + takenTo.get());
+          "the start date " + takenFrom.get() + " is after the end date " + takenTo.get());
     }
     minScore.ifPresent(
         s -> {
           if (!(s >= -1f && s <= 1f)) {
-            throw new IllegalArgumentException("minScore must be in [-1, 1], got " + s);
+            throw new IllegalArgumentException("the minimum score must be in [-1, 1], got " + s);
           }
         });
   }
@@ -104,7 +104,13 @@ public record SearchFilter(
     if (folder.isBlank()) {
       throw new IllegalArgumentException("folder must not be blank");
     }
-    Path path = Path.of(folder);
+    Path path;
+    try {
+      path = Path.of(folder);
+    } catch (java.nio.file.InvalidPathException e) {
+      // The JDK's own text ("Nul character not allowed: ...") does not say which value it was.
+      throw new IllegalArgumentException("folder is not a valid path: " + e.getReason(), e);
+    }
     if (!path.isAbsolute()) {
       throw new IllegalArgumentException("folder must be an absolute path, got " + folder);
     }
