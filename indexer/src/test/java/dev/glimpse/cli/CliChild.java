@@ -58,25 +58,34 @@ final class CliChild implements AutoCloseable {
   }
 
   /**
-   * Reads the child's output up to the first line starting with {@code prefix} and returns it.
+   * Reads the child's output up to the first line containing {@code text} and returns it.
    *
    * @throws AssertionError if the child's output ends first (it exited), with what it printed
    */
-  String awaitLine(String prefix) throws IOException {
+  String awaitLine(String text) throws IOException {
     for (String line = output.readLine(); line != null; line = output.readLine()) {
       Files.writeString(log, line + "\n", StandardOpenOption.APPEND);
-      if (line.startsWith(prefix)) {
+      if (line.contains(text)) {
         return line;
       }
     }
     throw new AssertionError(
-        "the child ended without printing '" + prefix + "': " + Files.readString(log));
+        "the child ended without printing '" + text + "': " + Files.readString(log));
   }
 
   /** Kills the child with SIGKILL, reads the rest of its output and waits for it to end. */
   int kill() throws IOException, InterruptedException {
     // through the handle: Process.destroyForcibly would also close the output before it is read
     process.toHandle().destroyForcibly();
+    for (String line = output.readLine(); line != null; line = output.readLine()) {
+      Files.writeString(log, line + "\n", StandardOpenOption.APPEND);
+    }
+    return process.waitFor();
+  }
+
+  /** Stops the child with SIGTERM (its shutdown hooks run), reads the rest of its output, waits. */
+  int terminate() throws IOException, InterruptedException {
+    process.toHandle().destroy();
     for (String line = output.readLine(); line != null; line = output.readLine()) {
       Files.writeString(log, line + "\n", StandardOpenOption.APPEND);
     }
