@@ -99,20 +99,21 @@ final class ServeBenchCommand implements Callable<Integer> {
       description = "Concurrent clients. Default: ${DEFAULT-VALUE}.")
   int clients;
 
-  @Option(
-      names = "--seconds",
-      defaultValue = "60",
-      description = "Measured seconds per load run. Default: ${DEFAULT-VALUE}.")
-  int seconds;
+  /** Measured seconds when neither {@code --seconds} nor {@code --requests} is given. */
+  private static final int DEFAULT_SECONDS = 60;
 
   @Option(
-      names = "--min-requests",
-      defaultValue = "0",
+      names = "--seconds",
+      description = "Measured seconds per load run. Default: 60, unless --requests is given.")
+  Integer seconds;
+
+  @Option(
+      names = "--requests",
       paramLabel = "N",
       description =
-          "Closed-loop runs measure at least N requests, extending the window on a slow or busy"
-              + " machine (QPS covers the extended window). Default: ${DEFAULT-VALUE}.")
-  int minRequests;
+          "Measure exactly N requests per load run instead of a timed window: a closed loop's"
+              + " clients share them, a paced run schedules N sends (N / rate seconds).")
+  Integer requests;
 
   @Option(
       names = "--warmup-seconds",
@@ -212,15 +213,18 @@ final class ServeBenchCommand implements Callable<Integer> {
         throw new UsageException("--rates takes 0 (closed loop) or up to 100000 QPS, got " + r);
       }
     }
+    if (seconds != null && requests != null) {
+      throw new UsageException("give --seconds or --requests, not both");
+    }
     if (images < 1
         || clients < 1
-        || seconds < 1
+        || (seconds != null && seconds < 1)
+        || (requests != null && requests < 1)
         || warmupSeconds < 0
-        || pool < 1
-        || minRequests < 0) {
+        || pool < 1) {
       throw new UsageException(
-          "--images, --clients, --seconds and --pool must be positive, --warmup-seconds and"
-              + " --min-requests >= 0");
+          "--images, --clients, --seconds, --requests and --pool must be positive,"
+              + " --warmup-seconds >= 0");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -346,28 +350,20 @@ final class ServeBenchCommand implements Callable<Integer> {
           err,
           String.format(
               Locale.ROOT,
-              "load: %s queries, text batch %d, %s, %d clients, %d s warm-up + %d s ...",
+              "load: %s queries, text batch %d, %s, %d clients, %d s warm-up + %s ...",
               mode,
               batch,
               loadModel(rate),
               clients,
               warmupSeconds,
-              seconds));
+              measured()));
       HttpLoadGenerator.Result result =
           new HttpLoadGenerator(
                   rate == 0
                       ? HttpLoadGenerator.Settings.closedLoop(
-                              clients,
-                              Duration.ofSeconds(warmupSeconds),
-                              Duration.ofSeconds(seconds),
-                              20)
-                          .withMinRequests(minRequests)
+                          clients, Duration.ofSeconds(warmupSeconds), span(), 20)
                       : HttpLoadGenerator.Settings.paced(
-                          clients,
-                          Duration.ofSeconds(warmupSeconds),
-                          Duration.ofSeconds(seconds),
-                          20,
-                          rate))
+                          clients, Duration.ofSeconds(warmupSeconds), span(), 20, rate))
               .run(
                   URI.create("http://127.0.0.1:" + app.port()),
                   source,
@@ -428,8 +424,8 @@ final class ServeBenchCommand implements Callable<Integer> {
             + ", k=20, "
             + warmupSeconds
             + " s warm-up + "
-            + seconds
-            + " s measured; query pool "
+            + measured()
+            + " measured; query pool "
             + pool);
     out.println("load average: before " + loadBefore + "; after " + loadAfter);
     out.println();
@@ -525,7 +521,11 @@ final class ServeBenchCommand implements Callable<Integer> {
     root.put("clients", clients);
     root.put("k", 20);
     root.put("warmupSeconds", warmupSeconds);
-    root.put("seconds", seconds);
+    if (requests != null) {
+      root.put("requests", requests);
+    } else {
+      root.put("seconds", seconds == null ? DEFAULT_SECONDS : seconds);
+    }
     root.put("queryPool", pool);
     ArrayNode loads = root.putArray("runs");
     for (Run r : runs) {
@@ -568,6 +568,21 @@ final class ServeBenchCommand implements Callable<Integer> {
           .put("searchP99Ms", p.p99Millis());
     }
     out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+  }
+
+  /** What each load run measures: {@code --requests}, else {@code --seconds}. */
+  private HttpLoadGenerator.Span span() {
+    return requests != null
+        ? new HttpLoadGenerator.Span.Counted(requests)
+        : new HttpLoadGenerator.Span.Timed(
+            Duration.ofSeconds(seconds == null ? DEFAULT_SECONDS : seconds));
+  }
+
+  private String measured() {
+    return switch (span()) {
+      case HttpLoadGenerator.Span.Counted c -> c.requests() + " requests";
+      case HttpLoadGenerator.Span.Timed t -> t.duration().toSeconds() + " s";
+    };
   }
 
   /** How a {@code --rates} value loads. */

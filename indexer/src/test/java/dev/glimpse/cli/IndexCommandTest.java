@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -292,15 +291,18 @@ class IndexCommandTest {
 
   /**
    * A child JVM is killed with SIGKILL in the middle of a run; the next run keeps every committed
-   * image and finishes without duplicates.
+   * image and finishes without duplicates. The child stops as its third commit begins (two commits
+   * of two images behind it, two more written but uncommitted) and says so; the test kills it when
+   * it reads that line, so the instant does not depend on the machine's speed.
    */
   @Test
   void kill_9_mid_run_then_resume_loses_nothing_and_duplicates_nothing() throws Exception {
     Path photos = copySamples(tmp.resolve("photos"));
     Path index = tmp.resolve("index");
-    Process child =
-        Cli.child(
-            List.of(),
+    long afterKill;
+    try (CliChild child =
+        CliChild.start(
+            List.of(CliChild.pauseAt("commit", 3)),
             Map.of("HF_HOME", tmp.resolve("hf").toString()),
             tmp.resolve("child.log"),
             "index",
@@ -314,23 +316,12 @@ class IndexCommandTest {
             "--threads",
             "1",
             "--commit-every",
-            "2");
-    long committed = 0;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (committed < 4 && child.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-      committed = Cli.committedImages(index);
+            "2")) {
+      child.awaitLine(CliChild.PAUSED + "commit@3");
+      assertEquals(137, child.kill(), "SIGKILL: " + child.log());
+      afterKill = Cli.committedImages(index);
+      assertEquals(4, afterKill, "two commits of two images each: " + child.log());
     }
-    assertTrue(
-        child.isAlive(),
-        "the child finished before it could be killed: "
-            + Files.readString(tmp.resolve("child.log")));
-    child.destroyForcibly(); // SIGKILL
-    child.waitFor();
-    long afterKill = Cli.committedImages(index);
-    assertTrue(
-        afterKill >= committed && afterKill < 30,
-        "committed " + committed + ", after kill " + afterKill);
 
     Cli.Result resumed =
         Cli.run(env(), "index", photos.toString(), "--index", index.toString(), "--json");

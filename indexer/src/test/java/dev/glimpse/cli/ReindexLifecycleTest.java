@@ -334,7 +334,8 @@ class ReindexLifecycleTest {
 
   /**
    * A reindex child JVM is killed with SIGKILL while it builds the new generation, several times at
-   * seeded-random amounts of progress; the old generation stays current and whole, and each rerun
+   * seeded-random amounts of progress (the child stops as its N-th commit begins and says so; the
+   * test kills it when it reads that); the old generation stays current and whole, and each rerun
    * resumes the build (what was committed is not encoded again) until the switch completes.
    */
   @Test
@@ -345,32 +346,37 @@ class ReindexLifecycleTest {
     Random random = new Random(42);
     long committedBefore = 0;
     for (int round = 0; round < 3; round++) {
-      long target = committedBefore + 1 + random.nextInt(3);
-      Process child =
-          child(
-              index,
-              null,
-              List.of(
-                  "--reindex",
-                  "--model",
-                  modelB(),
-                  "--batch",
-                  "1",
-                  "--threads",
-                  "1",
-                  "--commit-every",
-                  "1"));
-      long committed = 0;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (committed < target && child.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(10); // polling the child's progress, not waiting for time to pass
-        committed = pendingImages(index);
+      int nth = 2 + random.nextInt(3);
+      List<String> args =
+          List.of(
+              "index",
+              photos().toString(),
+              "--index",
+              index.toString(),
+              "--reindex",
+              "--model",
+              modelB(),
+              "--batch",
+              "1",
+              "--threads",
+              "1",
+              "--commit-every",
+              "1");
+      long afterKill;
+      try (CliChild child =
+          CliChild.start(
+              List.of(CliChild.pauseAt("commit", nth)),
+              env(),
+              log(index),
+              args.toArray(String[]::new))) {
+        child.awaitLine(CliChild.PAUSED + "commit@" + nth);
+        assertEquals(137, child.kill(), "SIGKILL: " + child.log());
+        afterKill = pendingImages(index);
+        assertEquals(
+            committedBefore + nth - 1,
+            afterKill,
+            "round " + round + ": the committed work is kept: " + child.log());
       }
-      assertTrue(child.isAlive(), "the child finished early: " + Files.readString(log(index)));
-      child.destroyForcibly(); // SIGKILL
-      child.waitFor();
-      long afterKill = pendingImages(index);
-      assertTrue(afterKill >= committedBefore, "round " + round + ": committed work is kept");
       committedBefore = afterKill;
       JsonNode s = status(index);
       assertEquals(modelA(), s.get("model").asText(), "round " + round);

@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,18 +28,17 @@ final class ServeUnderTest implements AutoCloseable {
   private static final Duration START_LIMIT = Duration.ofSeconds(60);
 
   private final Thread thread;
-  private final StringWriter out;
   private final StringWriter err;
   private final AtomicInteger exit;
   private final String base;
 
-  private ServeUnderTest(Thread thread, StringWriter out, StringWriter err, AtomicInteger exit)
+  private ServeUnderTest(
+      Thread thread, StringWriter err, AtomicInteger exit, CompletableFuture<String> url)
       throws InterruptedException {
     this.thread = thread;
-    this.out = out;
     this.err = err;
     this.exit = exit;
-    this.base = awaitUrl();
+    this.base = awaitUrl(url);
   }
 
   /**
@@ -45,7 +49,8 @@ final class ServeUnderTest implements AutoCloseable {
    */
   static ServeUnderTest start(Map<String, String> env, String... args) throws InterruptedException {
     CommandLine cli = GlimpseCli.commandLine(env);
-    StringWriter out = new StringWriter();
+    CompletableFuture<String> url = new CompletableFuture<>();
+    UrlWatcher out = new UrlWatcher(url);
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
@@ -53,9 +58,15 @@ final class ServeUnderTest implements AutoCloseable {
     List<String> all = new ArrayList<>(List.of("serve", "--port", "0"));
     all.addAll(List.of(args));
     Thread thread =
-        new Thread(() -> exit.set(cli.execute(all.toArray(String[]::new))), "serve-under-test");
+        new Thread(
+            () -> {
+              exit.set(cli.execute(all.toArray(String[]::new)));
+              url.completeExceptionally(
+                  new AssertionError("serve exited (" + exit.get() + ") early: " + out + err));
+            },
+            "serve-under-test");
     thread.start();
-    return new ServeUnderTest(thread, out, err, exit);
+    return new ServeUnderTest(thread, err, exit, url);
   }
 
   /** The base URL, ending in {@code /}. */
@@ -88,16 +99,46 @@ final class ServeUnderTest implements AutoCloseable {
     }
   }
 
-  private String awaitUrl() throws InterruptedException {
-    long deadline = System.nanoTime() + START_LIMIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      assertTrue(thread.isAlive(), "serve exited early: " + err);
-      Matcher m = URL.matcher(out.toString());
-      if (m.find()) {
-        return m.group();
-      }
-      Thread.sleep(20); // polling for the printed URL; the deadline is only a safety net
+  /** The printed URL, as soon as it is printed; the limit is only a safety net against a hang. */
+  private String awaitUrl(CompletableFuture<String> url) throws InterruptedException {
+    try {
+      return url.get(START_LIMIT.toSeconds(), TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw (AssertionError) e.getCause();
+    } catch (TimeoutException e) {
+      throw new AssertionError("no URL printed within " + START_LIMIT + ": " + err, e);
     }
-    throw new AssertionError("no URL printed: " + out + err);
+  }
+
+  /** The server's standard output, completing {@code url} when the URL first appears in it. */
+  private static final class UrlWatcher extends Writer {
+    private final StringBuilder text = new StringBuilder();
+    private final CompletableFuture<String> url;
+
+    UrlWatcher(CompletableFuture<String> url) {
+      this.url = url;
+    }
+
+    @Override
+    public synchronized void write(char[] chars, int offset, int length) {
+      text.append(chars, offset, length);
+      if (!url.isDone()) {
+        Matcher m = URL.matcher(text);
+        if (m.find()) {
+          url.complete(m.group());
+        }
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+
+    @Override
+    public synchronized String toString() {
+      return text.toString();
+    }
   }
 }

@@ -1,7 +1,6 @@
 package dev.glimpse.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -167,73 +166,53 @@ class WatchCommandTest {
 
   /**
    * A watching child JVM is killed with SIGKILL while it indexes a burst of new photos; started
-   * again, it keeps what was committed and catches up, without duplicates.
+   * again, it keeps what was committed and catches up, without duplicates. The burst arrives as one
+   * folder moved in (one change, so one batch), and the child stops as that batch's third commit
+   * begins (two commits of five behind it) and says so; the test kills it when it reads that.
    */
   @Test
   void index_watch_killed_mid_burst_catches_up_on_restart_without_loss_or_duplicates()
       throws Exception {
     Path photos = Files.createDirectories(tmp.resolve("photos")).toRealPath();
     Path index = tmp.resolve("index");
-    Path firstLog = tmp.resolve("first.log");
-    Process first = startWatching(photos, index, firstLog);
     int total = 200;
-    try {
-      awaitTrue(
-          "the first child to watch",
-          () -> {
-            assertTrue(first.isAlive(), "the child exited: " + Files.readString(firstLog));
-            return Files.readString(firstLog).contains("watching 1 folder(s)");
-          });
-      writeDistinctCopies(photos, total);
-      awaitTrue(
-          "some commits of the burst",
-          () -> {
-            assertTrue(first.isAlive(), "the child exited: " + Files.readString(firstLog));
-            return Cli.committedImages(index) >= 10;
-          });
-    } finally {
-      first
-          .destroyForcibly(); // SIGKILL (also when an assertion failed: no child outlives the test)
-      first.waitFor();
+    long afterKill;
+    try (CliChild first =
+        startWatching(List.of(CliChild.pauseAt("commit", 3)), photos, index, "first.log")) {
+      first.awaitLine("watching 1 folder(s)");
+      Path staging = Files.createDirectories(tmp.resolve("staging"));
+      writeDistinctCopies(staging.resolve("burst"), total);
+      Files.move(staging.resolve("burst"), photos.resolve("burst"));
+      first.awaitLine(CliChild.PAUSED + "commit@3");
+      assertEquals(137, first.kill(), "SIGKILL: " + first.log());
+      afterKill = Cli.committedImages(index);
+      assertEquals(10, afterKill, "killed mid-burst after two commits: " + first.log());
     }
-    long afterKill = Cli.committedImages(index);
-    assertTrue(
-        afterKill >= 10 && afterKill < total,
-        "killed mid-burst: " + afterKill + " of " + total + " committed");
 
-    Path secondLog = tmp.resolve("second.log");
-    Process second = startWatching(photos, index, secondLog);
-    try {
-      awaitTrue(
-          "the restarted child to catch up",
-          () -> {
-            assertTrue(second.isAlive(), "the child exited: " + Files.readString(secondLog));
-            // The summary line comes before "watching": the catch-up run is done then.
-            return Files.readString(secondLog).contains("watching 1 folder(s)")
-                && Cli.committedImages(index) == total;
-          });
-      Matcher run =
-          Pattern.compile("(\\d+) indexed, (\\d+) unchanged").matcher(Files.readString(secondLog));
-      assertTrue(run.find(), Files.readString(secondLog));
-      assertTrue(
-          Long.parseLong(run.group(2)) >= afterKill,
-          "committed photos are not encoded again: " + run.group());
-    } finally {
-      second.destroy(); // SIGTERM: the shutdown hook stops the watcher
-      second.waitFor(60, TimeUnit.SECONDS);
+    try (CliChild second = startWatching(List.of(), photos, index, "second.log")) {
+      // The summary line comes before "watching": the catch-up run is done then.
+      String summary = second.awaitLine(" indexed, ");
+      second.awaitLine("watching 1 folder(s)");
+      assertEquals(total, Cli.committedImages(index), second.log());
+      Matcher run = Pattern.compile("(\\d+) indexed, (\\d+) unchanged").matcher(summary);
+      assertTrue(run.find(), second.log());
+      assertEquals(
+          afterKill, Long.parseLong(run.group(2)), "committed photos are not encoded again");
+      assertEquals(total - afterKill, Long.parseLong(run.group(1)), run.group());
+      assertEquals(143, second.terminate(), "SIGTERM stops the watcher: " + second.log());
     }
-    assertFalse(second.isAlive(), "SIGTERM stops the watcher");
     try (LuceneVectorStore store = IndexOption.openExisting(index)) {
       assertEquals(total, store.stats().images());
       assertEquals(total, store.filesUnder(photos).size(), "distinct paths");
     }
   }
 
-  private Process startWatching(Path photos, Path index, Path log) throws IOException {
-    return Cli.child(
-        List.of(),
+  private CliChild startWatching(List<String> jvmOptions, Path photos, Path index, String log)
+      throws IOException {
+    return CliChild.start(
+        jvmOptions,
         Map.of("HF_HOME", tmp.resolve("hf").toString()),
-        log,
+        tmp.resolve(log),
         "index",
         photos.toString(),
         "--index",

@@ -1,5 +1,6 @@
 package dev.glimpse.core.bench;
 
+import dev.glimpse.core.SuppressForbidden;
 import dev.glimpse.core.image.ClipPreprocessor;
 import dev.glimpse.core.image.DecodedImage;
 import dev.glimpse.core.image.ImageDecoder;

@@ -35,6 +35,7 @@ public final class BatchingTextEncoder {
   }
 
   private final BatchListener listener;
+  private final Runnable queued;
 
   /**
    * @param encoder encodes a list of texts to one row each, e.g. {@code model::encodeTexts}
@@ -43,12 +44,25 @@ public final class BatchingTextEncoder {
    */
   public BatchingTextEncoder(
       Function<List<String>, float[][]> encoder, int maxBatch, BatchListener listener) {
+    this(encoder, maxBatch, listener, () -> {});
+  }
+
+  /**
+   * As the public constructor, with {@code queued} run on the caller's thread once its text is in
+   * the queue: tests learn from it that callers wait, rather than sleeping until they probably do.
+   */
+  BatchingTextEncoder(
+      Function<List<String>, float[][]> encoder,
+      int maxBatch,
+      BatchListener listener,
+      Runnable queued) {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
     }
     this.encoder = Objects.requireNonNull(encoder, "encoder");
     this.maxBatch = maxBatch;
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.queued = Objects.requireNonNull(queued, "queued");
   }
 
   /**
@@ -61,6 +75,7 @@ public final class BatchingTextEncoder {
   public float[] encode(String text) {
     Pending mine = new Pending(Objects.requireNonNull(text, "text"));
     queue.add(mine);
+    queued.run();
     while (!mine.result.isDone()) {
       encoding.lock();
       try {

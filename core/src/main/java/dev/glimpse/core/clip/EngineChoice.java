@@ -45,6 +45,45 @@ final class EngineChoice {
   record Choice(Backend backend, Precision precision) {}
 
   /**
+   * What resolving asks of the machine: the hardware probes and the engines' self-checks. The
+   * choice is a function of these answers, so tests give fixed ones to check it for CPUs they do
+   * not run on.
+   */
+  interface Probes {
+    /**
+     * Why bf16 on oneDNN cannot be the default here (no native bf16, no oneDNN); empty if it can.
+     */
+    String bf16Unavailable();
+
+    /**
+     * Why oneDNN should not be the float32 engine here (no AVX-512 kernels); empty if it should.
+     */
+    String fp32OnednnUnavailable();
+
+    /** The self-check of {@code backend} in {@code precision} on {@code model}; empty on a pass. */
+    String selfCheck(Backend backend, Precision precision, SelfCheckModel model);
+  }
+
+  /** This machine: oneDNN's view of the CPU, and the real self-checks, each run once. */
+  static final Probes MACHINE =
+      new Probes() {
+        @Override
+        public String bf16Unavailable() {
+          return FAILURES.computeIfAbsent("onednn", k -> DnnlProbe.unavailableReason());
+        }
+
+        @Override
+        public String fp32OnednnUnavailable() {
+          return FAILURES.computeIfAbsent("onednn-fp32", k -> DnnlProbe.fp32UnavailableReason());
+        }
+
+        @Override
+        public String selfCheck(Backend backend, Precision precision, SelfCheckModel model) {
+          return checked(backend, precision, model);
+        }
+      };
+
+  /**
    * The concrete engine and precision for these options and this model geometry.
    *
    * @throws IllegalArgumentException when the options ask for a combination that does not run (bf16
@@ -52,6 +91,14 @@ final class EngineChoice {
    *     is at fault
    */
   static Choice resolve(ClipOptions options, ClipConfig config) throws CheckpointException {
+    return resolve(options, config, MACHINE);
+  }
+
+  /**
+   * As {@link #resolve(ClipOptions, ClipConfig)}, with the machine's answers from {@code probes}.
+   */
+  static Choice resolve(ClipOptions options, ClipConfig config, Probes probes)
+      throws CheckpointException {
     Backend b = options.backend();
     if (config.family().sigmoid() && options.precision() == Precision.INT8) {
       // The int8 graphs were validated on CLIP only; SigLIP's accuracy in int8 is unmeasured.
@@ -74,7 +121,8 @@ final class EngineChoice {
         }
         yield new Choice(Backend.ONNX, Precision.INT8);
       }
-      case FP32 -> new Choice(b == Backend.AUTO ? fp32Engine(config) : b, Precision.FP32);
+      case FP32 ->
+          new Choice(b == Backend.AUTO ? fp32Engine(config, true, probes) : b, Precision.FP32);
       case AUTO -> {
         if (b == Backend.ONEDNN) {
           yield new Choice(Backend.ONEDNN, Precision.BF16);
@@ -82,13 +130,13 @@ final class EngineChoice {
         if (b != Backend.AUTO) {
           yield new Choice(b, Precision.FP32);
         }
-        String why = fastModeUnavailable(config);
+        String why = fastModeUnavailable(config, probes);
         if (why.isEmpty()) {
           LOG.debug("precision auto: bf16 on onednn (self-check passed)");
           yield new Choice(Backend.ONEDNN, Precision.BF16);
         }
         LOG.info("precision auto: fp32, because {}", why);
-        yield new Choice(fp32Engine(config), Precision.FP32);
+        yield new Choice(fp32Engine(config, true, probes), Precision.FP32);
       }
     };
   }
@@ -98,17 +146,19 @@ final class EngineChoice {
    * than ONNX Runtime) and passes its self-check, else ONNX Runtime where it passes its self-check,
    * else libtorch.
    */
-  static Backend fp32Engine(ClipConfig config) {
-    return fp32Engine(config, true);
+  static Backend fp32Engine(ClipConfig config, boolean withDnnl) {
+    return fp32Engine(config, withDnnl, MACHINE);
   }
 
-  /** As {@link #fp32Engine(ClipConfig)}, leaving oneDNN out unless {@code withDnnl}. */
-  static Backend fp32Engine(ClipConfig config, boolean withDnnl) {
+  /**
+   * As {@link #fp32Engine(ClipConfig, boolean)}, with the machine's answers from {@code probes}.
+   */
+  static Backend fp32Engine(ClipConfig config, boolean withDnnl, Probes probes) {
     SelfCheckModel t = SelfCheckModel.of(config);
     if (withDnnl) {
-      String why = FAILURES.computeIfAbsent("onednn-fp32", k -> DnnlProbe.fp32UnavailableReason());
+      String why = probes.fp32OnednnUnavailable();
       if (why.isEmpty()) {
-        why = checked(Backend.ONEDNN, Precision.FP32, t);
+        why = probes.selfCheck(Backend.ONEDNN, Precision.FP32, t);
       }
       if (why.isEmpty()) {
         LOG.debug("engine auto for fp32: onednn (self-check passed)");
@@ -116,7 +166,7 @@ final class EngineChoice {
       }
       LOG.debug("engine auto for fp32: not onednn, because {}", why);
     }
-    String why = checked(Backend.ONNX, Precision.FP32, t);
+    String why = probes.selfCheck(Backend.ONNX, Precision.FP32, t);
     if (!why.isEmpty()) {
       LOG.info("engine auto: torch, because {}", why);
       return Backend.TORCH;
@@ -126,12 +176,12 @@ final class EngineChoice {
   }
 
   /** Why the bf16 fast mode cannot be the default here; empty when it can. */
-  static String fastModeUnavailable(ClipConfig config) {
-    String hardware = FAILURES.computeIfAbsent("onednn", k -> DnnlProbe.unavailableReason());
+  private static String fastModeUnavailable(ClipConfig config, Probes probes) {
+    String hardware = probes.bf16Unavailable();
     if (!hardware.isEmpty()) {
       return hardware;
     }
-    return checked(Backend.ONEDNN, Precision.BF16, SelfCheckModel.of(config));
+    return probes.selfCheck(Backend.ONEDNN, Precision.BF16, SelfCheckModel.of(config));
   }
 
   /**

@@ -116,6 +116,7 @@ public final class LuceneVectorStore implements VectorStore {
   private final QuantizedSegments quantized = new QuantizedSegments(IndexSchema.VECTOR);
   private final int schemaVersion;
   private final Object rootsLock = new Object();
+  private final CrashPoints crashPoints = CrashPoints.fromSystemProperty();
   private volatile Optional<LastRun> lastRun;
   private volatile long lastSize;
 
@@ -935,6 +936,7 @@ public final class LuceneVectorStore implements VectorStore {
 
   private void commit(Optional<LastRun> run) throws IOException {
     requireWritable();
+    crashPoints.reached("commit");
     writer.setLiveCommitData(
         CommitData.encode(schemaVersion, model, run, keys.roots(), options).entrySet());
     writer.commit();

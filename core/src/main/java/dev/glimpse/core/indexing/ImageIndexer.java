@@ -599,7 +599,7 @@ public final class ImageIndexer {
   private void removeDeleted(
       Map<String, FileState> existing, Set<String> seen, Set<Path> incomplete) throws IOException {
     for (String path : existing.keySet()) {
-      if (seen.contains(path) || underAny(Path.of(path), incomplete)) {
+      if (seen.contains(path) || underAny(path, incomplete)) {
         continue;
       }
       if (!options.dryRun()) {
@@ -609,9 +609,10 @@ public final class ImageIndexer {
     }
   }
 
-  private static boolean underAny(Path p, Set<Path> folders) {
+  /** Whether an indexed path lies in one of the folders, read in the folders' file system. */
+  private static boolean underAny(String path, Set<Path> folders) {
     for (Path f : folders) {
-      if (p.startsWith(f)) {
+      if (f.getFileSystem().getPath(path).startsWith(f)) {
         return true;
       }
     }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,32 +67,13 @@ class EngineChoiceTest {
     assertTrue(!siglip2.key().equals(model.key()), siglip2.key());
   }
 
-  /**
-   * SigLIP with the default options: bf16 on oneDNN where the CPU multiplies bf16 natively; fp32
-   * with engine auto: oneDNN where it has AVX-512 kernels, else ONNX Runtime (its self-check passes
-   * here); int8 is refused.
-   */
+  /** int8 is refused for SigLIP: its accuracy in int8 was never measured. */
   @Test
-  void auto_choices_for_siglip_follow_the_probes() throws Exception {
-    ClipCheckpoint c = ClipCheckpoint.open(Golden.fixture(SiglipGoldens.HF));
-    String why = DnnlProbe.unavailableReason();
-    try (ClipModel m = ClipModel.load(c, new ClipOptions(Precision.AUTO, Backend.AUTO, 0))) {
-      if (why.isEmpty()) {
-        assertEquals(Backend.ONEDNN, m.backend());
-        assertEquals(Precision.BF16, m.precision());
-      } else {
-        assertEquals(Precision.FP32, m.precision(), why);
-      }
-    }
-    Backend notDnnl = Backend.ONNX;
-    Backend expected = DnnlProbe.fp32UnavailableReason().isEmpty() ? Backend.ONEDNN : notDnnl;
-    try (ClipModel m = ClipModel.load(c, new ClipOptions(Precision.FP32, Backend.AUTO, 0))) {
-      assertEquals(expected, m.backend());
-      assertEquals(notDnnl, EngineChoice.fp32Engine(c.config(), false));
-    }
+  void int8_is_refused_for_siglip() throws Exception {
+    ClipConfig siglip = ClipCheckpoint.open(Golden.fixture(SiglipGoldens.HF)).config();
     assertThrows(
         IllegalArgumentException.class,
-        () -> EngineChoice.resolve(new ClipOptions(Precision.INT8, Backend.ONNX, 0), c.config()));
+        () -> EngineChoice.resolve(new ClipOptions(Precision.INT8, Backend.ONNX, 0), siglip));
   }
 
   @Test
@@ -105,33 +89,153 @@ class EngineChoiceTest {
     assertTrue(why.contains("image tower"), why);
   }
 
-  /** fp32 with engine auto: oneDNN where it has AVX-512 kernels, else ONNX Runtime. */
-  @Test
-  void fp32_auto_runs_onednn_with_avx512_else_onnx() throws Exception {
-    ClipCheckpoint c = ClipCheckpoint.open(Golden.fixture(Golden.OPENAI));
-    Backend expected = DnnlProbe.fp32UnavailableReason().isEmpty() ? Backend.ONEDNN : Backend.ONNX;
-    try (ClipModel m = ClipModel.load(c, new ClipOptions(Precision.FP32, Backend.AUTO, 0))) {
-      assertEquals(expected, m.backend());
-      assertEquals(Precision.FP32, m.precision());
-      assertEquals(Backend.ONNX, EngineChoice.fp32Engine(c.config(), false));
+  /**
+   * A machine as the probes describe it: whether the CPU multiplies bf16 natively and has AVX-512
+   * kernels, and which self-checks fail ({@code "onednn/BF16"}, {@code "onnx/FP32"}, ...). It
+   * records the self-checks asked for.
+   */
+  private static final class Machine implements EngineChoice.Probes {
+    private final boolean bf16;
+    private final boolean avx512;
+    private final Set<String> failing;
+    final List<String> checked = new ArrayList<>();
+
+    Machine(boolean bf16, boolean avx512, String... failing) {
+      this.bf16 = bf16;
+      this.avx512 = avx512;
+      this.failing = Set.of(failing);
+    }
+
+    @Override
+    public String bf16Unavailable() {
+      return bf16 ? "" : "this CPU has no native bf16";
+    }
+
+    @Override
+    public String fp32OnednnUnavailable() {
+      return avx512 ? "" : "no AVX-512 kernels";
+    }
+
+    @Override
+    public String selfCheck(Backend backend, Precision precision, SelfCheckModel model) {
+      String key = backend.label() + "/" + precision;
+      checked.add(key);
+      return failing.contains(key) ? "the " + key + " self-check failed" : "";
     }
   }
 
-  /**
-   * The default options pick bf16 exactly where the hardware probe says the CPU runs it natively.
-   */
+  private static final ClipOptions AUTO = new ClipOptions(Precision.AUTO, Backend.AUTO, 0);
+  private static final ClipOptions FP32_AUTO = new ClipOptions(Precision.FP32, Backend.AUTO, 0);
+
+  private static EngineChoice.Choice choice(Backend backend, Precision precision) {
+    return new EngineChoice.Choice(backend, precision);
+  }
+
+  private static List<ClipConfig> clipAndSiglip() throws Exception {
+    return List.of(
+        ClipCheckpoint.open(Golden.fixture(Golden.OPENAI)).config(),
+        ClipCheckpoint.open(Golden.fixture(SiglipGoldens.HF)).config());
+  }
+
+  /** The default options pick bf16 on oneDNN where the CPU multiplies bf16 and the check passes. */
   @Test
-  void auto_picks_bf16_on_onednn_exactly_where_the_cpu_multiplies_bf16() throws Exception {
-    ClipCheckpoint c = ClipCheckpoint.open(Golden.fixture(Golden.OPENAI));
-    String why = DnnlProbe.unavailableReason();
-    try (ClipModel m = ClipModel.load(c, new ClipOptions(Precision.AUTO, Backend.AUTO, 0))) {
-      if (why.isEmpty()) {
-        assertEquals(Backend.ONEDNN, m.backend());
-        assertEquals(Precision.BF16, m.precision());
-        assertEquals("onednn bf16", m.engineDescription());
-      } else {
-        assertEquals(Precision.FP32, m.precision(), why);
-      }
+  void auto_picks_bf16_on_onednn_where_the_cpu_multiplies_bf16_natively() throws Exception {
+    for (ClipConfig config : clipAndSiglip()) {
+      Machine m = new Machine(true, true);
+      assertEquals(choice(Backend.ONEDNN, Precision.BF16), EngineChoice.resolve(AUTO, config, m));
+      assertEquals(List.of("onednn/BF16"), m.checked, "bf16 is checked before it is used");
+    }
+  }
+
+  /** Without native bf16 the default is fp32: oneDNN with AVX-512 kernels, else ONNX Runtime. */
+  @Test
+  void auto_picks_fp32_where_the_cpu_has_no_native_bf16() throws Exception {
+    for (ClipConfig config : clipAndSiglip()) {
+      Machine avx512 = new Machine(false, true);
+      assertEquals(
+          choice(Backend.ONEDNN, Precision.FP32), EngineChoice.resolve(AUTO, config, avx512));
+      assertEquals(List.of("onednn/FP32"), avx512.checked, "no bf16 check without native bf16");
+      Machine avx2 = new Machine(false, false);
+      assertEquals(choice(Backend.ONNX, Precision.FP32), EngineChoice.resolve(AUTO, config, avx2));
+      assertEquals(List.of("onnx/FP32"), avx2.checked);
+    }
+  }
+
+  /** A failed bf16 self-check falls back to fp32, as a missing bf16 unit does. */
+  @Test
+  void auto_picks_fp32_where_the_bf16_self_check_fails() throws Exception {
+    for (ClipConfig config : clipAndSiglip()) {
+      Machine m = new Machine(true, true, "onednn/BF16");
+      assertEquals(choice(Backend.ONEDNN, Precision.FP32), EngineChoice.resolve(AUTO, config, m));
+      assertEquals(List.of("onednn/BF16", "onednn/FP32"), m.checked);
+    }
+  }
+
+  /** fp32 with engine auto: oneDNN with AVX-512 kernels, else ONNX Runtime, else libtorch. */
+  @Test
+  void fp32_auto_runs_onednn_with_avx512_else_onnx_else_torch() throws Exception {
+    for (ClipConfig config : clipAndSiglip()) {
+      assertEquals(
+          choice(Backend.ONEDNN, Precision.FP32),
+          EngineChoice.resolve(FP32_AUTO, config, new Machine(true, true)));
+      assertEquals(
+          choice(Backend.ONNX, Precision.FP32),
+          EngineChoice.resolve(FP32_AUTO, config, new Machine(true, false)));
+      assertEquals(
+          choice(Backend.ONNX, Precision.FP32),
+          EngineChoice.resolve(FP32_AUTO, config, new Machine(true, true, "onednn/FP32")));
+      assertEquals(
+          choice(Backend.TORCH, Precision.FP32),
+          EngineChoice.resolve(FP32_AUTO, config, new Machine(false, false, "onnx/FP32")));
+      Machine noDnnl = new Machine(true, true);
+      assertEquals(Backend.ONNX, EngineChoice.fp32Engine(config, false, noDnnl));
+      assertEquals(List.of("onnx/FP32"), noDnnl.checked, "oneDNN is left out");
+    }
+  }
+
+  /** A named engine or precision is taken as asked: nothing is probed or checked. */
+  @Test
+  void named_engines_and_precisions_are_not_probed() throws Exception {
+    EngineChoice.Probes none =
+        new EngineChoice.Probes() {
+          @Override
+          public String bf16Unavailable() {
+            throw new AssertionError("probed");
+          }
+
+          @Override
+          public String fp32OnednnUnavailable() {
+            throw new AssertionError("probed");
+          }
+
+          @Override
+          public String selfCheck(Backend backend, Precision precision, SelfCheckModel model) {
+            throw new AssertionError("checked");
+          }
+        };
+    ClipConfig clip = clipAndSiglip().get(0);
+    assertEquals(
+        choice(Backend.ONEDNN, Precision.BF16),
+        EngineChoice.resolve(new ClipOptions(Precision.AUTO, Backend.ONEDNN, 0), clip, none));
+    assertEquals(
+        choice(Backend.TORCH, Precision.FP32),
+        EngineChoice.resolve(new ClipOptions(Precision.AUTO, Backend.TORCH, 0), clip, none));
+    assertEquals(
+        choice(Backend.ONEDNN, Precision.BF16),
+        EngineChoice.resolve(new ClipOptions(Precision.BF16, Backend.AUTO, 0), clip, none));
+    assertEquals(
+        choice(Backend.ONNX, Precision.INT8),
+        EngineChoice.resolve(new ClipOptions(Precision.INT8, Backend.AUTO, 0), clip, none));
+    assertEquals(
+        choice(Backend.ONNX, Precision.FP32),
+        EngineChoice.resolve(new ClipOptions(Precision.FP32, Backend.ONNX, 0), clip, none));
+  }
+
+  /** The onnx self-check passes on every machine Glimpse supports: its fp32 pick without oneDNN. */
+  @Test
+  void fp32_auto_without_onednn_runs_onnx_here() throws Exception {
+    for (ClipConfig config : clipAndSiglip()) {
+      assertEquals(Backend.ONNX, EngineChoice.fp32Engine(config, false));
     }
   }
 

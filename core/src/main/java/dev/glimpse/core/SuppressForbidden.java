@@ -1,4 +1,4 @@
-package dev.glimpse.core.bench;
+package dev.glimpse.core;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -11,7 +11,7 @@ import java.lang.annotation.Target;
  */
 @Retention(RetentionPolicy.CLASS)
 @Target({ElementType.METHOD, ElementType.CONSTRUCTOR, ElementType.TYPE})
-@interface SuppressForbidden {
+public @interface SuppressForbidden {
   /** Why the forbidden call is right here. */
   String reason();
 }
